@@ -1,0 +1,38 @@
+# The two commands of the README's Quick start, and what they build on.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= historiograph.db
+SAMPLE := examples/balkans-1939-1948
+
+.PHONY: install install-test demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+demo: install
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/historiograph ingest $(SAMPLE) --db demo.db
+	$(BIN)/historiograph summary --db demo.db
+
+test: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python bench/ingest_bench.py
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Ingest throughput and memory on a generated corpus (a benchmark, not a test).
+
+Builds N documents by recombining the sample corpus's paragraphs, then times,
+in separate processes so their memory is measured alone:
+
+* reference: reading and hashing every file (the floor any ingest pays);
+* ingest: ``historiograph ingest`` into a fresh SQLite file (no NLP).
+
+Prints documents/s, MB/s, peak RSS, database size, and ingest speed as a
+ratio of the reference measured in the same run (this machine is shared and
+noisy, so the ratio is what compares across runs).
+
+    python bench/ingest_bench.py                 # N = 1,000
+    python bench/ingest_bench.py --docs 1000 --docs 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "balkans-1939-1948"
+
+_REFERENCE = """
+import hashlib, json, resource, sys, time
+from pathlib import Path
+start = time.perf_counter()
+total = 0
+for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
+    data = path.read_bytes()
+    hashlib.sha256(data).hexdigest()
+    data.decode("utf-8")
+    total += len(data)
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "bytes": total,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_INGEST = """
+import json, resource, sys, time
+from historiograph.build import ingest_paths
+from historiograph.store.database import Store
+start = time.perf_counter()
+with Store(sys.argv[2]) as store:
+    report = ingest_paths([sys.argv[1]], store)
+elapsed = time.perf_counter() - start
+assert report.ok, report.failed[:3]
+print(json.dumps({"seconds": elapsed, "added": len(report.added),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def generate_corpus(folder: Path, count: int, *, seed: int = 1939) -> int:
+    """Write ``count`` documents of recombined sample paragraphs; return total bytes."""
+    rng = random.Random(seed)
+    paragraphs = [
+        block.strip()
+        for path in sorted(SAMPLE.glob("*.txt"))
+        for block in path.read_text(encoding="utf-8").split("\n")
+        if len(block.strip()) > 40
+    ]
+    chrome = ["Contact details", "Translate »", "This website stores cookies on your computer."]
+    total = 0
+    for number in range(count):
+        picked = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(6, 30)))
+        head = f"Generated document {number}\n{rng.choice(chrome)}\n\n"
+        text = head + "\n\n".join(picked) + "\n"
+        data = text.encode("utf-8")
+        (folder / f"doc{number:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def _run(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def bench(count: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="hg-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        total = generate_corpus(corpus, count)
+        reference = _run(_REFERENCE, str(corpus))
+        db = Path(tmp) / "bench.db"
+        ingest = _run(_INGEST, str(corpus), str(db))
+        db_bytes = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*"))
+    mb = total / 1e6
+    return {
+        "docs": count,
+        "corpus_mb": mb,
+        "ref_mb_s": mb / reference["seconds"],
+        "ingest_s": ingest["seconds"],
+        "docs_s": count / ingest["seconds"],
+        "mb_s": mb / ingest["seconds"],
+        "ratio": (mb / ingest["seconds"]) / (mb / reference["seconds"]),
+        "peak_rss_mb": ingest["rss_mb"],
+        "db_mb": db_bytes / 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, action="append", help="corpus size (repeatable)")
+    args = parser.parse_args()
+    sizes = args.docs or [1000]
+    columns = ["docs", "corpus_mb", "ingest_s", "docs_s", "mb_s", "ref_mb_s", "ratio",
+               "peak_rss_mb", "db_mb"]
+    print("  ".join(f"{c:>11}" for c in columns))
+    for size in sizes:
+        row = bench(size)
+        print("  ".join(f"{row[c]:>11.2f}" if isinstance(row[c], float) else f"{row[c]:>11}"
+                        for c in columns), flush=True)
+    print("ratio = ingest MB/s / reference MB/s (read + sha256 + decode of the same files, same run)")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"bench took {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,45 @@
+"""historiograph: a provenance-first knowledge base from piles of historical sources.
+
+Library first: the CLI and exports call these same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from historiograph.build import IngestReport, ingest_paths
+from historiograph.errors import HistoriographError, QueryError, SourceError, StoreError
+from historiograph.export.json_export import export_json, write_json
+from historiograph.ingest.pipeline import parse_file, parse_text
+from historiograph.model import Edit, ParsedSource, Passage, SourceMetadata, Span
+from historiograph.settings import Settings
+from historiograph.store.database import SourceRow, Store
+from historiograph.store.search import SearchHit, search
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Edit",
+    "HistoriographError",
+    "IngestReport",
+    "ParsedSource",
+    "Passage",
+    "QueryError",
+    "SearchHit",
+    "Settings",
+    "SourceError",
+    "SourceMetadata",
+    "SourceRow",
+    "Span",
+    "Store",
+    "StoreError",
+    "__version__",
+    "export_json",
+    "ingest_paths",
+    "parse_file",
+    "parse_text",
+    "search",
+    "write_json",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

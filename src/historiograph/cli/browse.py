@@ -1,0 +1,112 @@
+"""``sources``, ``search`` and ``summary``: look at what the knowledge base holds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from historiograph.store.database import Store
+from historiograph.store.search import SearchHit, search
+
+
+def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    sources = commands.add_parser(
+        "sources", help="list sources with their metadata", description="List every source."
+    )
+    add_db(sources)
+    sources.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    sources.set_defaults(run=run_sources)
+
+    finder = commands.add_parser(
+        "search",
+        help="full-text search",
+        description='Search passages. Words, "phrases", AND / OR / NOT, prefix* and ( ). '
+        "Diacritics are ignored: Verlaci finds Vërlaci.",
+    )
+    finder.add_argument("query", metavar="QUERY")
+    add_db(finder)
+    finder.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (10)")
+    finder.add_argument("--json", action="store_true", help="print JSON instead of text")
+    finder.set_defaults(run=run_search)
+
+    summary = commands.add_parser(
+        "summary", help="what the knowledge base holds", description="Counts and sources."
+    )
+    add_db(summary)
+    summary.set_defaults(run=run_summary)
+
+
+def _console() -> Console:
+    # Wide enough that paths and titles are not cut when output is piped.
+    return Console(highlight=False, soft_wrap=False, width=None if Console().is_terminal else 160)
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    with Store(args.db, create=False) as store:
+        rows = store.sources()
+    if args.json:
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
+        return 0
+    table = Table("id", "title", "authors", "published", "lang", "kind", "chars", "path")
+    for row in rows:
+        table.add_row(
+            row.id,
+            escape(row.title or ""),
+            escape(", ".join(row.authors)),
+            row.published or "",
+            row.language or "",
+            row.kind,
+            str(row.char_count),
+            escape(row.path),
+        )
+    _console().print(table)
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with Store(args.db, create=False) as store:
+        hits = search(store, args.query, limit=args.limit)
+    if args.json:
+        print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=1))
+        return 0
+    console = _console()
+    if not hits:
+        console.print(f"no passages match {escape(args.query)!r}")
+    for rank, hit in enumerate(hits, start=1):
+        console.print(
+            f"[bold]{rank}. {escape(hit.title or hit.path)}[/bold]  "
+            f"[dim]{hit.source_id} chars {hit.match_start}-{hit.match_end} "
+            f"(passage {hit.start}-{hit.end})[/dim]"
+        )
+        console.print(_marked(hit))
+    return 0
+
+
+def _marked(hit: SearchHit) -> Text:
+    """The snippet as rich Text with its matches highlighted (never parsed as markup)."""
+    text = Text("   " + hit.snippet.replace("\n", " "))
+    for start, end in hit.snippet_matches:
+        text.stylize("bold yellow", start + 3, end + 3)
+    return text
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    with Store(args.db, create=False) as store:
+        counts = store.counts()
+        rows = store.sources()
+    console = _console()
+    console.print(f"[bold]{args.db}[/bold]: {counts['sources']} sources, "
+                  f"{counts['passages']} searchable passages, {counts['edits']} repairs")
+    kinds = {k.removeprefix("spans."): v for k, v in counts.items() if k.startswith("spans.")}
+    console.print("spans: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    run_sources(argparse.Namespace(db=args.db, json=False))
+    console.print('try: historiograph search "Vërlaci" --db ' + escape(args.db))
+    return 0

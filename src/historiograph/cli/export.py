@@ -1,0 +1,50 @@
+"""``historiograph export``: write the knowledge base in an exchange format."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from historiograph.errors import StoreError
+from historiograph.export.json_export import write_json
+from historiograph.store.database import Store
+
+
+def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    parser = commands.add_parser("export", help="export the knowledge base")
+    formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    as_json = formats.add_parser(
+        "json",
+        help="the historiograph-kb/1 JSON contract",
+        description="Write sources, entities, events and claims as JSON (see the README).",
+    )
+    add_db(as_json)
+    as_json.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    as_json.add_argument("--include-text", action="store_true", help="add each source's original text")
+    as_json.set_defaults(run=run_json)
+
+
+def run_json(args: argparse.Namespace) -> int:
+    with Store(args.db, create=False) as store:
+        if not args.output or args.output == "-":
+            write_json(store, sys.stdout, include_text=args.include_text)
+            return 0
+        target = Path(args.output)
+        # Write beside the target, then rename: a failed export never leaves half a file.
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                count = write_json(store, out, include_text=args.include_text)
+            os.replace(tmp, target)
+        except OSError as e:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
+    print(f"{count} sources -> {target}", file=sys.stderr)
+    return 0

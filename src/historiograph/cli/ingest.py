@@ -1,0 +1,74 @@
+"""``historiograph ingest``: add files, folders and globs to the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from historiograph.build import IngestReport, ingest_paths
+from historiograph.settings import Settings
+from historiograph.store.database import Store
+
+
+def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    parser = commands.add_parser(
+        "ingest",
+        help="add sources to the knowledge base",
+        description="Ingest .txt, .md, .html/.htm and .pdf files; folders are searched "
+        "recursively and globs are expanded. Unchanged files are skipped; changed files "
+        "replace their old version.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or glob patterns")
+    add_db(parser)
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=Settings().max_source_bytes,
+        metavar="BYTES",
+        help="refuse files larger than this (default: %(default)s)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings(max_source_bytes=args.max_size)
+    show_progress = not args.quiet and sys.stderr.isatty()
+    with Store(args.db) as store:
+        if show_progress:
+            report = _with_progress(args.paths, store, settings)
+        else:
+            report = ingest_paths(args.paths, store, settings=settings)
+    for line in report.skipped:
+        print(f"skipped: {line}", file=sys.stderr)
+    for line in report.failed:
+        print(f"failed: {line}", file=sys.stderr)
+    if report.stopped:
+        print(f"error: {report.stopped}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{len(report.added)} added, {len(report.replaced)} replaced, "
+            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.skipped)} skipped, {len(report.failed)} failed -> {args.db}"
+        )
+    return 0 if report.ok else 1
+
+
+def _with_progress(paths: list[str], store: Store, settings: Settings) -> IngestReport:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(path: Path | None, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=path.name if path else "")
+
+        return ingest_paths(paths, store, settings=settings, on_progress=update)

@@ -1,0 +1,60 @@
+"""``historiograph`` entry point: builds the parser and dispatches to a command module.
+
+Exit codes: 0 success, 1 some inputs failed or the store failed, 2 usage or query error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from historiograph import __version__
+from historiograph.cli import browse, export, ingest
+from historiograph.errors import HistoriographError, QueryError
+from historiograph.store.database import DEFAULT_DB
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("HISTORIOGRAPH_DB", DEFAULT_DB),
+        help=f"knowledge-base file (default: $HISTORIOGRAPH_DB or {DEFAULT_DB})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="historiograph",
+        description="Turn piles of historical sources into a provenance-first knowledge base.",
+    )
+    parser.add_argument("--version", action="version", version=f"historiograph {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (ingest, browse, export):
+        module.register(commands, _add_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except QueryError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except HistoriographError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: work committed so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

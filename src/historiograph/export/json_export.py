@@ -1,0 +1,76 @@
+"""The knowledge-base JSON contract (``historiograph-kb/1``), written as a stream.
+
+Sources are written one at a time, so exporting a large base does not hold
+it in memory. See the README for the contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from historiograph.store.database import SourceRow, Store
+
+FORMAT = "historiograph-kb/1"
+
+
+def _source_record(store: Store, row: SourceRow, *, include_text: bool) -> dict[str, Any]:
+    original = store.original_text(row.id)
+    record: dict[str, Any] = {
+        "id": row.id,
+        "path": row.path,
+        "title": row.title,
+        "authors": row.authors,
+        "published": row.published,
+        "language": row.language,
+        "sha256": row.sha256,
+        "kind": row.kind,
+        "chars": row.char_count,
+        "spans": [
+            {"kind": s.kind, "start": s.start, "end": s.end, "attrs": s.attrs}
+            for s in store.spans(row.id)
+        ],
+        "repairs": [
+            {
+                "start": e.start,
+                "end": e.end,
+                "text": original[e.start : e.end],
+                "replacement": e.replacement,
+                "kind": e.kind,
+            }
+            for e in store.edits(row.id)
+        ],
+    }
+    if include_text:
+        record["text"] = original
+    return record
+
+
+def iter_source_records(store: Store, *, include_text: bool = False) -> Iterator[dict[str, Any]]:
+    for row in store.iter_sources():
+        yield _source_record(store, row, include_text=include_text)
+
+
+def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
+    """Write the whole knowledge base to ``out``; return the number of sources."""
+    out.write('{"format": ' + json.dumps(FORMAT) + ',\n "sources": [')
+    count = 0
+    for record in iter_source_records(store, include_text=include_text):
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        count += 1
+    # Entities, events and claims come from the extraction stages; until a
+    # knowledge base has them they are empty lists, as the contract allows.
+    out.write('\n ],\n "entities": [],\n "events": [],\n "claims": []}\n')
+    return count
+
+
+def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
+    """The whole knowledge base as one dict (for notebooks and small bases)."""
+    return {
+        "format": FORMAT,
+        "sources": list(iter_source_records(store, include_text=include_text)),
+        "entities": [],
+        "events": [],
+        "claims": [],
+    }

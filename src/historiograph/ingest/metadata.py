@@ -1,0 +1,228 @@
+"""Source metadata read from the text itself, and sidecar overrides.
+
+Plain-text captures carry their metadata as lines of text: a dateline at the
+top ("19/06/2021", "April 7, 2014"), a byline ("By Carl Savich"), a closing
+signature line ("Nedim Pustahija"), and a title above the first paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from historiograph.errors import SourceError
+from historiograph.ingest.boilerplate import split_lines
+from historiograph.model import SourceMetadata, Span
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_LEAD = r"^[\s\-–—•|·]*"
+_TRAIL = r"[\s.,]*$"
+_DATE_FORMS = [
+    re.compile(_LEAD + r"(?P<day>\d{1,2})[/.](?P<mon>\d{1,2})[/.](?P<year>\d{4})" + _TRAIL),
+    re.compile(_LEAD + r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})" + _TRAIL),
+    re.compile(_LEAD + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TRAIL, re.I),
+    re.compile(_LEAD + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _TRAIL, re.I),
+]
+_NAME_WORD = r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)"
+_PERSON = rf"{_NAME_WORD}(?:\s+(?:van|von|de|da|del|der|di|la|le|{_NAME_WORD})){{1,3}}"
+_BYLINE = re.compile(rf"^(?i:by)\s+(?P<names>{_PERSON}(?:\s*(?:,|and|&)\s*{_PERSON})*)\s*$")
+# Used when structure detection found no bibliography: where a reference list starts.
+_BIBLIOGRAPHY_HEADING = re.compile(
+    r"^(sources|bibliography|references|further reading|works cited|literature)\b", re.I
+)
+_SIGNATURE = re.compile(rf"^{_PERSON}$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_SENTENCE_END = (".", "!", "?", ":", ";", "»", "”", '"')
+_PROSE_WORDS = 15
+_TITLE_WORDS = 20
+_HEAD_LINES = 15
+_SIDECAR_KEYS = {"title", "authors", "published", "language", "encoding"}
+
+
+def parse_dateline(line: str) -> str | None:
+    """The EDTF day of a date-only line such as ``19/06/2021`` or ``April 7, 2014``.
+
+    Numeric day/month order is read day-first; when both readings are valid
+    dates the result is marked uncertain (``?``).
+    """
+    for form in _DATE_FORMS:
+        match = form.match(line)
+        if not match:
+            continue
+        parts = match.groupdict()
+        year = int(parts["year"])
+        day = int(parts["day"])
+        month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mon"])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        ambiguous = parts.get("mon") is not None and day <= 12 and day != month and "-" not in line
+        return f"{year:04d}-{month:02d}-{day:02d}" + ("?" if ambiguous else "")
+    return None
+
+
+def extract_metadata(text: str, *, boilerplate: Sequence[Span], structure: Sequence[Span]) -> SourceMetadata:
+    """Title, authors, publication date and language found in ``text``."""
+    chrome = {(s.start, s.end) for s in boilerplate}
+    lines = [line for line in split_lines(text) if (line.start, line.end) not in chrome]
+    meta = SourceMetadata()
+    head: list[int] = []  # indexes of lines before the first prose line
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        if _is_prose(line.text):
+            break
+        head.append(i)
+    for i in head:
+        line = lines[i].text
+        if meta.published is None and (date := parse_dateline(line)):
+            meta.published = date
+            continue
+        if not meta.authors and (byline := _BYLINE.match(line)):
+            meta.authors = _split_names(byline.group("names"))
+            continue
+        if meta.title is None and _is_title(line):
+            meta.title = _MARKDOWN_HEADING.sub("", line)
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            if i + 1 in head and following[:1].islower() and _is_title(following):
+                meta.title = f"{line} {following}"
+    if not meta.authors:
+        # A byline can also sit just below the first paragraph (after a caption).
+        for line in lines[len(head) : len(head) + 3]:
+            if byline := _BYLINE.match(line.text):
+                meta.authors = _split_names(byline.group("names"))
+                break
+    if not meta.authors and (signature := _trailing_signature(text, lines, structure)):
+        meta.authors = [signature]
+    meta.language = detect_language(" ".join(line.text for line in lines)[:20000])
+    return meta
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= _PROSE_WORDS and line.rstrip().endswith(_SENTENCE_END)
+
+
+def _is_title(line: str) -> bool:
+    return (
+        0 < len(line.split()) <= _TITLE_WORDS
+        and not line.endswith((".", ";", ","))
+        and not _BYLINE.match(line)
+        and any(ch.isalpha() for ch in line)
+    )
+
+
+def _split_names(names: str) -> list[str]:
+    return [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip()]
+
+
+def _trailing_signature(text: str, lines: Sequence[Any], structure: Sequence[Span]) -> str | None:
+    """A lone personal-name line closing the body (before any bibliography)."""
+    body_end = min(
+        (s.start for s in structure if s.kind == "bibliography"),
+        default=next(
+            (line.start for line in lines if _BIBLIOGRAPHY_HEADING.match(line.text)), len(text)
+        ),
+    )
+    inside_letter = [(s.start, s.end) for s in structure if s.kind in {"letter", "signature"}]
+    body = [line for line in lines if line.end <= body_end]
+    for line in reversed(body[-3:]):
+        if any(a <= line.start < b for a, b in inside_letter):
+            continue
+        if _SIGNATURE.match(line.text) and len(line.text.split()) <= 4:
+            before = text[: line.start].rstrip(" \t")
+            if before.endswith("\n\n") or before.endswith("\n\n\n"):
+                return str(line.text)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, min_confidence: float = 0.8) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or None if unsure or too short."""
+    if sum(ch.isalpha() for ch in text[:2000]) < 40:
+        return None
+    language, confidence = _language_identifier().classify(text)
+    return str(language) if confidence >= min_confidence else None
+
+
+def sidecar_path(path: Path) -> Path | None:
+    """The ``NAME.meta.json`` / ``.meta.yaml`` / ``.meta.yml`` beside ``path``, if any."""
+    for suffix in (".meta.json", ".meta.yaml", ".meta.yml"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.is_file():
+            return candidate
+        candidate = path.with_name(path.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.endswith((".meta.json", ".meta.yaml", ".meta.yml"))
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Validated overrides from a sidecar file; SourceError names what is wrong."""
+    try:
+        raw = path.read_text("utf-8")
+        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as e:
+        raise SourceError(str(path), f"unreadable sidecar: {str(e).splitlines()[0]}") from e
+    if not isinstance(data, dict):
+        raise SourceError(str(path), "sidecar must hold a mapping of metadata keys")
+    unknown = set(data) - _SIDECAR_KEYS - {"extra"}
+    if unknown:
+        raise SourceError(str(path), f"unknown sidecar keys: {', '.join(sorted(unknown))}")
+    if "authors" in data:
+        authors = data["authors"]
+        if isinstance(authors, str):
+            data["authors"] = [authors]
+        elif not (isinstance(authors, list) and all(isinstance(a, str) for a in authors)):
+            raise SourceError(str(path), "sidecar 'authors' must be a string or a list of strings")
+    for key in ("title", "published", "language", "encoding"):
+        if key in data and data[key] is not None and not isinstance(data[key], str | int):
+            raise SourceError(str(path), f"sidecar {key!r} must be a string")
+        if key in data and isinstance(data[key], int):
+            data[key] = str(data[key])
+    return data
+
+
+def apply_overrides(meta: SourceMetadata, overrides: dict[str, Any]) -> SourceMetadata:
+    """``meta`` with every key the user set replaced (a user's word beats a heuristic)."""
+    for key in ("title", "published", "language"):
+        if key in overrides:
+            setattr(meta, key, overrides[key])
+    if "authors" in overrides:
+        meta.authors = list(overrides["authors"])
+    if isinstance(overrides.get("extra"), dict):
+        meta.extra.update(overrides["extra"])
+    return meta

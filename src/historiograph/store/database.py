@@ -1,0 +1,277 @@
+"""The SQLite knowledge base: the only module (with search.py) that speaks SQL.
+
+Every write happens inside one ``BEGIN IMMEDIATE`` transaction, so a process
+killed at any moment leaves the previous state intact (SQLite's journal rolls
+an interrupted transaction back on the next open).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from historiograph.errors import StoreError
+from historiograph.model import Edit, ParsedSource, Span
+from historiograph.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_DB = "historiograph.db"
+SaveOutcome = Literal["added", "replaced", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A stored source's metadata (without its text)."""
+
+    id: str
+    path: str
+    kind: str
+    title: str | None
+    authors: list[str]
+    published: str | None
+    language: str | None
+    sha256: str
+    size_bytes: int
+    char_count: int
+    ingested_at: str
+    metadata: dict[str, Any]
+
+
+_SOURCE_COLUMNS = (
+    "id, path, kind, title, authors, published, language, sha256, size_bytes, char_count, "
+    "ingested_at, metadata"
+)
+
+
+def _source_row(row: sqlite3.Row) -> SourceRow:
+    return SourceRow(
+        id=row["id"],
+        path=row["path"],
+        kind=row["kind"],
+        title=row["title"],
+        authors=json.loads(row["authors"]),
+        published=row["published"],
+        language=row["language"],
+        sha256=row["sha256"],
+        size_bytes=row["size_bytes"],
+        char_count=row["char_count"],
+        ingested_at=row["ingested_at"],
+        metadata=json.loads(row["metadata"]),
+    )
+
+
+def source_id_for(sha256: str) -> str:
+    """A source's public id: content-addressed, so rebuilding gives the same ids."""
+    return sha256[:16]
+
+
+class Store:
+    """A knowledge base in one SQLite file."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+        self.path = str(path)
+        if not create and self.path != ":memory:" and not Path(self.path).is_file():
+            raise StoreError(
+                f"{self.path}: no knowledge base here (build one with: historiograph ingest PATH --db {self.path})"
+            )
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                # NORMAL is durable against a killed process in WAL mode (the
+                # last commits may only be lost on power failure).
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open knowledge base ({e})") from e
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer historiograph (schema {version} > {SCHEMA_VERSION})"
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            # One transaction per migration: DDL is transactional in SQLite.
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed whole, or rolled back whole."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: cannot write ({e})") from e
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: write failed, nothing changed ({e})") from e
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # -- writing ---------------------------------------------------------------
+
+    def has_content(self, sha256: str) -> bool:
+        """Whether a source with exactly these bytes is stored already."""
+        row = self.conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def save_source(self, parsed: ParsedSource) -> SaveOutcome:
+        """Store a parsed source, replacing an older version at the same path."""
+        source_id = source_id_for(parsed.sha256)
+        with self.transaction() as conn:
+            stored = conn.execute(
+                "SELECT title, authors, published, language, metadata FROM sources WHERE sha256 = ?",
+                (parsed.sha256,),
+            ).fetchone()
+            if stored is not None:
+                fields = self._metadata_fields(parsed)
+                if tuple(stored) == fields:
+                    return "unchanged"
+                conn.execute(
+                    "UPDATE sources SET title = ?, authors = ?, published = ?, language = ?,"
+                    " metadata = ? WHERE sha256 = ?",
+                    (*fields, parsed.sha256),
+                )
+                return "updated"
+            old = conn.execute("SELECT id FROM sources WHERE path = ?", (parsed.path,)).fetchone()
+            if old:
+                self._delete(conn, old["id"])
+            conn.execute(
+                "INSERT INTO sources (id, sha256, path, kind, title, authors, published, language,"
+                " metadata, size_bytes, char_count, ingested_at, original)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source_id,
+                    parsed.sha256,
+                    parsed.path,
+                    parsed.kind,
+                    *self._metadata_fields(parsed),
+                    parsed.size_bytes,
+                    len(parsed.original),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    parsed.original,
+                ),
+            )
+            conn.executemany(
+                'INSERT INTO spans (source_id, kind, start, "end", attrs) VALUES (?, ?, ?, ?, ?)',
+                [
+                    (source_id, s.kind, s.start, s.end, json.dumps(s.attrs, ensure_ascii=False))
+                    for s in parsed.spans
+                ],
+            )
+            conn.executemany(
+                'INSERT INTO edits (source_id, start, "end", replacement, kind) VALUES (?, ?, ?, ?, ?)',
+                [(source_id, e.start, e.end, e.replacement, e.kind) for e in parsed.edits],
+            )
+            conn.executemany(
+                'INSERT INTO passages (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
+                [(source_id, p.start, p.end, p.text) for p in parsed.passages],
+            )
+        return "replaced" if old else "added"
+
+    @staticmethod
+    def _metadata_fields(parsed: ParsedSource) -> tuple[Any, ...]:
+        meta = parsed.metadata
+        return (
+            meta.title,
+            json.dumps(meta.authors, ensure_ascii=False),
+            meta.published,
+            meta.language,
+            json.dumps(meta.extra, ensure_ascii=False, default=str),
+        )
+
+    def delete_source(self, source_id: str) -> bool:
+        with self.transaction() as conn:
+            return self._delete(conn, source_id)
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, source_id: str) -> bool:
+        # Passages first and explicitly, so the FTS delete trigger fires for each.
+        conn.execute("DELETE FROM passages WHERE source_id = ?", (source_id,))
+        conn.execute("DELETE FROM spans WHERE source_id = ?", (source_id,))
+        conn.execute("DELETE FROM edits WHERE source_id = ?", (source_id,))
+        return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
+
+    # -- reading ---------------------------------------------------------------
+
+    def sources(self) -> list[SourceRow]:
+        rows = self.conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY path")
+        return [_source_row(row) for row in rows]
+
+    def iter_sources(self) -> Iterator[SourceRow]:
+        """All sources in path order, without holding them all in memory."""
+        for row in self.conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY path"):
+            yield _source_row(row)
+
+    def source(self, source_id: str) -> SourceRow | None:
+        row = self.conn.execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?", (source_id,)
+        ).fetchone()
+        return _source_row(row) if row else None
+
+    def original_text(self, source_id: str) -> str:
+        row = self.conn.execute("SELECT original FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no source with id {source_id!r}")
+        return str(row["original"])
+
+    def spans(self, source_id: str, kinds: tuple[str, ...] = ()) -> list[Span]:
+        sql = 'SELECT kind, start, "end", attrs FROM spans WHERE source_id = ?'
+        params: list[Any] = [source_id]
+        if kinds:
+            sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+            params.extend(kinds)
+        rows = self.conn.execute(sql + " ORDER BY start, \"end\" DESC", params)
+        return [Span(r["kind"], r["start"], r["end"], json.loads(r["attrs"])) for r in rows]
+
+    def edits(self, source_id: str) -> list[Edit]:
+        rows = self.conn.execute(
+            'SELECT start, "end", replacement, kind FROM edits WHERE source_id = ? ORDER BY start',
+            (source_id,),
+        )
+        return [Edit(r["start"], r["end"], r["replacement"], r["kind"]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (sources, spans by kind, passages, edits)."""
+        result = {
+            table: int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("sources", "passages", "edits", "spans")
+        }
+        for row in self.conn.execute("SELECT kind, count(*) AS n FROM spans GROUP BY kind"):
+            result[f"spans.{row['kind']}"] = int(row["n"])
+        return result
+
+    def check_integrity(self) -> list[str]:
+        """Problems found by SQLite's and FTS5's own checks (empty when sound)."""
+        problems = [
+            str(row[0])
+            for row in self.conn.execute("PRAGMA integrity_check")
+            if str(row[0]) != "ok"
+        ]
+        try:
+            self.conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as e:
+            problems.append(f"full-text index: {e}")
+        return problems

@@ -1,0 +1,112 @@
+"""Full-text search over passages, with hits mapped back to original offsets."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from historiograph.errors import QueryError
+from historiograph.ingest.offsets import CleanView
+from historiograph.store.database import Store
+from historiograph.store.query import to_fts5
+
+# Marker characters that cannot occur in stored text (control characters
+# are never part of a passage's words), used to find the match in a highlight.
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked passage. Offsets point into the source's original text."""
+
+    source_id: str
+    title: str | None
+    path: str
+    start: int  # the passage
+    end: int
+    match_start: int  # the first matched term
+    match_end: int
+    snippet: str  # cleaned text around the match
+    snippet_matches: list[tuple[int, int]]  # matched ranges within ``snippet``
+    score: float
+
+
+def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """The best ``limit`` passages for ``query``; QueryError if it is malformed."""
+    if limit < 1:
+        raise QueryError(query, f"limit must be at least 1, not {limit}", "use --limit 10")
+    expression = to_fts5(query)
+    sql = f"""
+        SELECT p.source_id, p.start, p."end", s.title, s.path,
+               snippet(passages_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24) AS snip,
+               highlight(passages_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked,
+               bm25(passages_fts) AS score
+        FROM passages_fts
+        JOIN passages AS p ON p.id = passages_fts.rowid
+        JOIN sources AS s ON s.id = p.source_id
+        WHERE passages_fts MATCH ?
+        ORDER BY score
+        LIMIT ?
+    """
+    try:
+        rows = store.conn.execute(sql, (expression, limit)).fetchall()
+    except sqlite3.OperationalError as e:
+        # The parser should make this unreachable; keep the promise of a
+        # one-line error if FTS5 still disagrees.
+        raise QueryError(query, str(e), "simplify the query") from e
+    views: dict[str, CleanView | None] = {}
+    hits = []
+    for row in rows:
+        source_id = row["source_id"]
+        if source_id not in views:
+            edits = store.edits(source_id)
+            views[source_id] = CleanView(store.original_text(source_id), edits) if edits else None
+        match_start, match_end = _match_span(row["marked"], row["start"], views[source_id])
+        snippet, matches = _unmark(row["snip"])
+        hits.append(
+            SearchHit(
+                source_id=source_id,
+                title=row["title"],
+                path=row["path"],
+                start=row["start"],
+                end=row["end"],
+                match_start=match_start,
+                match_end=match_end,
+                snippet=snippet,
+                snippet_matches=matches,
+                score=-float(row["score"]),
+            )
+        )
+    return hits
+
+
+def _match_span(marked: str, passage_start: int, view: CleanView | None) -> tuple[int, int]:
+    """Original offsets of the first highlighted match in a passage."""
+    opening = marked.find(_OPEN)
+    closing = marked.find(_CLOSE, opening)
+    if opening < 0 or closing < 0:
+        return passage_start, passage_start
+    start_in_passage = opening
+    end_in_passage = closing - 1  # minus the opening marker
+    if view is None:
+        return passage_start + start_in_passage, passage_start + end_in_passage
+    base = view.to_clean(passage_start)
+    return view.span_to_original(base + start_in_passage, base + end_in_passage)
+
+
+def _unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Strip match markers from a snippet, returning the text and the matched ranges."""
+    text: list[str] = []
+    matches: list[tuple[int, int]] = []
+    length = 0
+    opened = -1
+    for piece in marked:
+        if piece == _OPEN:
+            opened = length
+        elif piece == _CLOSE and opened >= 0:
+            matches.append((opened, length))
+            opened = -1
+        else:
+            text.append(piece)
+            length += 1
+    return "".join(text), matches

@@ -1,0 +1,74 @@
+"""Killing an ingest mid-write leaves the previous state intact, and a rerun completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import SAMPLE_FILES
+from historiograph.store.database import Store
+
+_CHILD = """
+import sys
+from historiograph.build import ingest_paths
+from historiograph.store.database import Store
+with Store(sys.argv[1]) as store:
+    ingest_paths([sys.argv[2]], store)
+"""
+
+
+def _write_corpus(folder: Path, count: int) -> None:
+    folder.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_FILES]
+    for number in range(count):
+        # Distinct content per file (so none is skipped as unchanged).
+        body = texts[number % len(texts)]
+        (folder / f"doc{number:04d}.txt").write_text(f"Document {number}\n\n{body}", encoding="utf-8")
+
+
+def _consistent(db: Path) -> int:
+    with Store(db) as store:
+        assert store.check_integrity() == []
+        for row in store.sources():
+            assert store.original_text(row.id).startswith("Document ")
+            passages = store.conn.execute(
+                "SELECT count(*) FROM passages WHERE source_id = ?", (row.id,)
+            ).fetchone()[0]
+            assert passages > 0, "a source was stored without its passages"
+        orphans = store.conn.execute(
+            "SELECT count(*) FROM passages WHERE source_id NOT IN (SELECT id FROM sources)"
+        ).fetchone()[0]
+        assert orphans == 0
+        return len(store.sources())
+
+
+def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 300)
+    db = tmp_path / "kb.db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env)
+    deadline = time.monotonic() + 60
+    # Wait until some sources are committed, then kill without warning.
+    while time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                with Store(db) as store:
+                    if store.counts()["sources"] >= 5:
+                        break
+            except Exception:
+                continue
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, "the child finished before it could be killed"
+    stored = _consistent(db)
+    assert 5 <= stored < 300
+    # Rerunning completes the job without duplicating anything.
+    rerun = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env, check=False)
+    assert rerun.returncode == 0
+    assert _consistent(db) == 300

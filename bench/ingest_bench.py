@@ -114,14 +114,30 @@ def main() -> None:
     parser.add_argument("--docs", type=int, action="append", help="corpus size (repeatable)")
     args = parser.parse_args()
     sizes = args.docs or [1000]
-    columns = ["docs", "corpus_mb", "ingest_s", "docs_s", "mb_s", "ref_mb_s", "ratio",
-               "peak_rss_mb", "db_mb"]
+    columns = [
+        "docs",
+        "corpus_mb",
+        "ingest_s",
+        "docs_s",
+        "mb_s",
+        "ref_mb_s",
+        "ratio",
+        "peak_rss_mb",
+        "db_mb",
+    ]
     print("  ".join(f"{c:>11}" for c in columns))
     for size in sizes:
         row = bench(size)
-        print("  ".join(f"{row[c]:>11.2f}" if isinstance(row[c], float) else f"{row[c]:>11}"
-                        for c in columns), flush=True)
-    print("ratio = ingest MB/s / reference MB/s (read + sha256 + decode of the same files, same run)")
+        print(
+            "  ".join(
+                f"{row[c]:>11.2f}" if isinstance(row[c], float) else f"{row[c]:>11}"
+                for c in columns
+            ),
+            flush=True,
+        )
+    print(
+        "ratio = ingest MB/s / reference MB/s (read + sha256 + decode of the same files, same run)"
+    )
 
 
 if __name__ == "__main__":

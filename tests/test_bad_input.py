@@ -22,7 +22,9 @@ def _bad_files(folder: Path) -> dict[str, str]:
     (folder / "latin1.txt").write_bytes("Vërlaci and Korça".encode("latin-1"))
     (folder / "scanned.pdf").write_bytes(make_pdf([""]))
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
-    (folder / "nothing.html").write_bytes(b"<html><head><title>x</title></head><body></body></html>")
+    (folder / "nothing.html").write_bytes(
+        b"<html><head><title>x</title></head><body></body></html>"
+    )
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")
     with open(folder / "huge.txt", "wb") as handle:
         handle.truncate(200 * 1024 * 1024)  # sparse: 200 MB on paper, nothing on disk

@@ -27,7 +27,9 @@ def _write_corpus(folder: Path, count: int) -> None:
     for number in range(count):
         # Distinct content per file (so none is skipped as unchanged).
         body = texts[number % len(texts)]
-        (folder / f"doc{number:04d}.txt").write_text(f"Document {number}\n\n{body}", encoding="utf-8")
+        (folder / f"doc{number:04d}.txt").write_text(
+            f"Document {number}\n\n{body}", encoding="utf-8"
+        )
 
 
 def _consistent(db: Path) -> int:
@@ -69,6 +71,8 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     stored = _consistent(db)
     assert 5 <= stored < 300
     # Rerunning completes the job without duplicating anything.
-    rerun = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env, check=False)
+    rerun = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env, check=False
+    )
     assert rerun.returncode == 0
     assert _consistent(db) == 300

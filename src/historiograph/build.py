@@ -58,7 +58,8 @@ def discover(inputs: Iterable[str], *, exclude: Iterable[Path] = ()) -> Iterator
             matches = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             explicit = False
         elif path.exists() or path.is_symlink():

@@ -48,7 +48,9 @@ def test_datelines(line: str, edtf: str | None) -> None:
 
 
 def test_byline_and_title() -> None:
-    text = "The Partisan Delegation\n\nBy Ana Kovač and John Smith\n\n" + "They met in Zagreb. " * 10
+    text = (
+        "The Partisan Delegation\n\nBy Ana Kovač and John Smith\n\n" + "They met in Zagreb. " * 10
+    )
     meta = parse_text(text).metadata
     assert meta.title == "The Partisan Delegation"
     assert meta.authors == ["Ana Kovač", "John Smith"]
@@ -61,7 +63,10 @@ def test_lowercase_by_is_not_a_byline() -> None:
 
 
 def test_language_detection() -> None:
-    assert detect_language("Die Partisanen kämpften in den Bergen gegen die Besatzer und ihre Helfer.") == "de"
+    assert (
+        detect_language("Die Partisanen kämpften in den Bergen gegen die Besatzer und ihre Helfer.")
+        == "de"
+    )
     assert detect_language("ok") is None
 
 

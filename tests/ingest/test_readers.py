@@ -53,7 +53,9 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
 
 def test_markdown_is_text(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
-    path.write_text("# Notes on Tempo\n\nTempo went to Macedonia at the end of 1942.\n", encoding="utf-8")
+    path.write_text(
+        "# Notes on Tempo\n\nTempo went to Macedonia at the end of 1942.\n", encoding="utf-8"
+    )
     parsed = parse_file(path)
     assert parsed.kind == "markdown"
     assert parsed.metadata.title == "Notes on Tempo"

@@ -96,9 +96,7 @@ def test_boilerplate_is_not_searchable(sample_store: Store) -> None:
 
 def test_ocr_repairs_are_searchable_and_map_to_the_noisy_original(sample_store: Store) -> None:
     hits = search(sample_store, "Conference", limit=50)
-    texts = {
-        sample_store.original_text(h.source_id)[h.match_start : h.match_end] for h in hits
-    }
+    texts = {sample_store.original_text(h.source_id)[h.match_start : h.match_end] for h in hits}
     assert "Conferenee" in texts
 
 

@@ -42,7 +42,9 @@ def test_a_changed_file_replaces_its_old_version(store: Store, sample_copy: Path
     ingest_paths([str(sample_copy)], store)
     target = sample_copy / SAMPLE_FILES[1].name
     old_ids = {row.id for row in store.sources()}
-    target.write_text(target.read_text(encoding="utf-8") + "\nA new closing paragraph about Tigar.\n")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\nA new closing paragraph about Tigar.\n"
+    )
     report = ingest_paths([str(sample_copy)], store)
     assert report.replaced == [str(target.resolve())] and len(report.unchanged) == 3
     rows = store.sources()
@@ -61,7 +63,8 @@ def test_a_changed_file_replaces_its_old_version(store: Store, sample_copy: Path
 def test_a_failed_write_rolls_back_whole(store: Store) -> None:
     parsed = parse_text("Enver Hoxha was assigned to the leadership of this branch.\n")
     store.conn.execute(
-        "CREATE TRIGGER refuse AFTER INSERT ON passages BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        "CREATE TRIGGER refuse AFTER INSERT ON passages"
+        " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
     )
     with pytest.raises(StoreError, match="nothing changed"):
         store.save_source(parsed)
@@ -97,11 +100,17 @@ def test_sidecar_overrides_metadata_and_updates_in_place(store: Store, sample_co
     (row,) = store.sources()
     assert row.title == "Enter the Red Army" and row.authors == []
     sidecar = sample_copy / (source.name + ".meta.yaml")
-    sidecar.write_text("authors: [A. Traveller]\npublished: '2019'\ntitle: Red Army\n", encoding="utf-8")
+    sidecar.write_text(
+        "authors: [A. Traveller]\npublished: '2019'\ntitle: Red Army\n", encoding="utf-8"
+    )
     report = ingest_paths([str(sample_copy)], store)
     assert report.updated == [str(source.resolve())]
     updated = next(r for r in store.sources() if r.path == str(source.resolve()))
-    assert (updated.title, updated.authors, updated.published) == ("Red Army", ["A. Traveller"], "2019")
+    assert (updated.title, updated.authors, updated.published) == (
+        "Red Army",
+        ["A. Traveller"],
+        "2019",
+    )
     assert updated.id == row.id
 
 

@@ -101,10 +101,11 @@ def _marked(hit: SearchHit) -> Text:
 def run_summary(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         counts = store.counts()
-        rows = store.sources()
     console = _console()
-    console.print(f"[bold]{args.db}[/bold]: {counts['sources']} sources, "
-                  f"{counts['passages']} searchable passages, {counts['edits']} repairs")
+    console.print(
+        f"[bold]{args.db}[/bold]: {counts['sources']} sources, "
+        f"{counts['passages']} searchable passages, {counts['edits']} repairs"
+    )
     kinds = {k.removeprefix("spans."): v for k, v in counts.items() if k.startswith("spans.")}
     console.print("spans: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     run_sources(argparse.Namespace(db=args.db, json=False))

@@ -25,7 +25,9 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
     )
     add_db(as_json)
     as_json.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
-    as_json.add_argument("--include-text", action="store_true", help="add each source's original text")
+    as_json.add_argument(
+        "--include-text", action="store_true", help="add each source's original text"
+    )
     as_json.set_defaults(run=run_json)
 
 

@@ -63,12 +63,18 @@ def _with_progress(paths: list[str], store: Store, settings: Settings) -> Ingest
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=console, transient=True,
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
 
         def update(path: Path | None, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=path.name if path else "")
+            progress.update(
+                task, completed=done, total=total, description=path.name if path else ""
+            )
 
         return ingest_paths(paths, store, settings=settings, on_progress=update)

@@ -31,7 +31,9 @@ _HEAD_LINES = 12
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class Line:
+    """A non-blank line of a text: its stripped content and where it lies."""
+
     start: int
     end: int
     text: str
@@ -62,7 +64,7 @@ def _compile(lines: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-def split_lines(text: str) -> list[_Line]:
+def split_lines(text: str) -> list[Line]:
     """Non-blank lines with their offsets, stripped of surrounding whitespace."""
     lines = []
     for match in re.finditer(r"[^\n]+", text):
@@ -70,7 +72,7 @@ def split_lines(text: str) -> list[_Line]:
         stripped = raw.strip()
         if stripped:
             start = match.start() + (len(raw) - len(raw.lstrip()))
-            lines.append(_Line(start, start + len(stripped), stripped))
+            lines.append(Line(start, start + len(stripped), stripped))
     return lines
 
 
@@ -90,13 +92,13 @@ def detect_boilerplate(text: str, *, extra_patterns: Sequence[str] = ()) -> list
     ]
 
 
-def _is_chrome(line: _Line, patterns: Sequence[re.Pattern[str]]) -> bool:
+def _is_chrome(line: Line, patterns: Sequence[re.Pattern[str]]) -> bool:
     if line.words > _SHORT_WORDS:
         return False
     return any(p.search(line.text) for p in patterns)
 
 
-def _mark_head_menu(text: str, lines: list[_Line], reasons: dict[int, str]) -> None:
+def _mark_head_menu(text: str, lines: list[Line], reasons: dict[int, str]) -> None:
     # The first block of consecutive non-blank lines at the top of the page.
     block: list[int] = []
     for i, line in enumerate(lines[:_HEAD_LINES]):
@@ -110,7 +112,7 @@ def _mark_head_menu(text: str, lines: list[_Line], reasons: dict[int, str]) -> N
             reasons.setdefault(i, "menu")
 
 
-def _mark_footer(lines: list[_Line], reasons: dict[int, str]) -> None:
+def _mark_footer(lines: list[Line], reasons: dict[int, str]) -> None:
     tail_from = int(len(lines) * 0.6)
     first = next((i for i in sorted(reasons) if i >= tail_from), None)
     if first is None:

@@ -50,10 +50,7 @@ def decode_text(data: bytes, path: str, *, encoding: str | None = None) -> str:
     if b"\x00" in head:
         raise SourceError(path, "looks like a binary file (contains NUL bytes), not text")
     try:
-        if encoding:
-            text = data.decode(encoding)
-        else:
-            text = data.decode("utf-8-sig")
+        text = data.decode(encoding) if encoding else data.decode("utf-8-sig")
     except LookupError as e:
         raise SourceError(path, f"unknown encoding {encoding!r} in its sidecar") from e
     except UnicodeDecodeError as e:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from historiograph.errors import SourceError
-from historiograph.ingest.boilerplate import split_lines
+from historiograph.ingest.boilerplate import Line, split_lines
 from historiograph.model import SourceMetadata, Span
 
 MONTHS = {
@@ -47,8 +47,17 @@ _TRAIL = r"[\s.,]*$"
 _DATE_FORMS = [
     re.compile(_LEAD + r"(?P<day>\d{1,2})[/.](?P<mon>\d{1,2})[/.](?P<year>\d{4})" + _TRAIL),
     re.compile(_LEAD + r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})" + _TRAIL),
-    re.compile(_LEAD + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TRAIL, re.I),
-    re.compile(_LEAD + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _TRAIL, re.I),
+    re.compile(
+        _LEAD + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TRAIL, re.I
+    ),
+    re.compile(
+        _LEAD
+        + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+"
+        + _MONTH
+        + r",?\s+(?P<year>\d{4})"
+        + _TRAIL,
+        re.I,
+    ),
 ]
 _NAME_WORD = r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)"
 _PERSON = rf"{_NAME_WORD}(?:\s+(?:van|von|de|da|del|der|di|la|le|{_NAME_WORD})){{1,3}}"
@@ -87,7 +96,9 @@ def parse_dateline(line: str) -> str | None:
     return None
 
 
-def extract_metadata(text: str, *, boilerplate: Sequence[Span], structure: Sequence[Span]) -> SourceMetadata:
+def extract_metadata(
+    text: str, *, boilerplate: Sequence[Span], structure: Sequence[Span]
+) -> SourceMetadata:
     """Title, authors, publication date and language found in ``text``."""
     chrome = {(s.start, s.end) for s in boilerplate}
     lines = [line for line in split_lines(text) if (line.start, line.end) not in chrome]
@@ -98,18 +109,18 @@ def extract_metadata(text: str, *, boilerplate: Sequence[Span], structure: Seque
             break
         head.append(i)
     for i in head:
-        line = lines[i].text
-        if meta.published is None and (date := parse_dateline(line)):
+        content = lines[i].text
+        if meta.published is None and (date := parse_dateline(content)):
             meta.published = date
             continue
-        if not meta.authors and (byline := _BYLINE.match(line)):
+        if not meta.authors and (byline := _BYLINE.match(content)):
             meta.authors = _split_names(byline.group("names"))
             continue
-        if meta.title is None and _is_title(line):
-            meta.title = _MARKDOWN_HEADING.sub("", line)
+        if meta.title is None and _is_title(content):
+            meta.title = _MARKDOWN_HEADING.sub("", content)
             following = lines[i + 1].text if i + 1 < len(lines) else ""
             if i + 1 in head and following[:1].islower() and _is_title(following):
-                meta.title = f"{line} {following}"
+                meta.title = f"{meta.title} {following}"
     if not meta.authors:
         # A byline can also sit just below the first paragraph (after a caption).
         for line in lines[len(head) : len(head) + 3]:
@@ -139,7 +150,7 @@ def _split_names(names: str) -> list[str]:
     return [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip()]
 
 
-def _trailing_signature(text: str, lines: Sequence[Any], structure: Sequence[Span]) -> str | None:
+def _trailing_signature(text: str, lines: Sequence[Line], structure: Sequence[Span]) -> str | None:
     """A lone personal-name line closing the body (before any bibliography)."""
     body_end = min(
         (s.start for s in structure if s.kind == "bibliography"),

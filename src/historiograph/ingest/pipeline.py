@@ -68,7 +68,9 @@ def parse_bytes(
     return parsed
 
 
-def parse_text(text: str, *, path: str = "<text>", settings: Settings | None = None) -> ParsedSource:
+def parse_text(
+    text: str, *, path: str = "<text>", settings: Settings | None = None
+) -> ParsedSource:
     """Analyse a string as if it were a UTF-8 ``.txt`` file (for notebooks and tests)."""
     data = text.encode("utf-8")
     return _analyse(path, RawSource("text", data, text), settings or Settings())
@@ -116,10 +118,14 @@ def _merge_format_hints(metadata: SourceMetadata, raw: RawSource) -> None:
             metadata.extra[key] = hints[key]
 
 
-def build_passages(view: CleanView, boilerplate: Sequence[Span], structure: Sequence[Span]) -> list[Passage]:
+def build_passages(
+    view: CleanView, boilerplate: Sequence[Span], structure: Sequence[Span]
+) -> list[Passage]:
     """Searchable passages: structural blocks, plus any other non-chrome line."""
     text = view.original
-    blocks = sorted((s.start, s.end) for s in structure if s.kind in PASSAGE_KINDS and s.end > s.start)
+    blocks = sorted(
+        (s.start, s.end) for s in structure if s.kind in PASSAGE_KINDS and s.end > s.start
+    )
     chrome = sorted((s.start, s.end) for s in boilerplate)
     covered = _merge_ranges([*blocks, *chrome])
     ranges = list(blocks)

@@ -100,7 +100,7 @@ def _read_pdf(path: Path, data: bytes) -> RawSource:
         if reader.is_encrypted:
             raise SourceError(str(path), "PDF is encrypted")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict[str, Any] = dict(reader.metadata or {})
     except SourceError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:

@@ -77,7 +77,8 @@ class Store:
         self.path = str(path)
         if not create and self.path != ":memory:" and not Path(self.path).is_file():
             raise StoreError(
-                f"{self.path}: no knowledge base here (build one with: historiograph ingest PATH --db {self.path})"
+                f"{self.path}: no knowledge base here "
+                f"(build one with: historiograph ingest PATH --db {self.path})"
             )
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -110,7 +111,8 @@ class Store:
         for number in range(version + 1, SCHEMA_VERSION + 1):
             # One transaction per migration: DDL is transactional in SQLite.
             self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\n"
+                f"PRAGMA user_version = {number};\nCOMMIT;"
             )
 
     @contextmanager
@@ -142,7 +144,8 @@ class Store:
         source_id = source_id_for(parsed.sha256)
         with self.transaction() as conn:
             stored = conn.execute(
-                "SELECT title, authors, published, language, metadata FROM sources WHERE sha256 = ?",
+                "SELECT title, authors, published, language, metadata"
+                " FROM sources WHERE sha256 = ?",
                 (parsed.sha256,),
             ).fetchone()
             if stored is not None:
@@ -182,7 +185,8 @@ class Store:
                 ],
             )
             conn.executemany(
-                'INSERT INTO edits (source_id, start, "end", replacement, kind) VALUES (?, ?, ?, ?, ?)',
+                'INSERT INTO edits (source_id, start, "end", replacement, kind)'
+                " VALUES (?, ?, ?, ?, ?)",
                 [(source_id, e.start, e.end, e.replacement, e.kind) for e in parsed.edits],
             )
             conn.executemany(
@@ -232,7 +236,9 @@ class Store:
         return _source_row(row) if row else None
 
     def original_text(self, source_id: str) -> str:
-        row = self.conn.execute("SELECT original FROM sources WHERE id = ?", (source_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT original FROM sources WHERE id = ?", (source_id,)
+        ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no source with id {source_id!r}")
         return str(row["original"])
@@ -243,7 +249,7 @@ class Store:
         if kinds:
             sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
             params.extend(kinds)
-        rows = self.conn.execute(sql + " ORDER BY start, \"end\" DESC", params)
+        rows = self.conn.execute(sql + ' ORDER BY start, "end" DESC', params)
         return [Span(r["kind"], r["start"], r["end"], json.loads(r["attrs"])) for r in rows]
 
     def edits(self, source_id: str) -> list[Edit]:

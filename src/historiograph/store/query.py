@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from historiograph.errors import QueryError
 
-_TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s"()]+)|(?P<quote>"))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s"()]+)|(?P<quote>"))'
+)
 _OPERATORS = {"AND", "OR", "NOT"}
 _WORDLIKE = re.compile(r"\w")
 
@@ -38,11 +40,15 @@ def _tokenize(query: str) -> list[_Token]:
             raise QueryError(query, "unreadable text", "use words, quotes and parentheses")
         position = match.end()
         if match.group("quote"):
-            raise QueryError(query, "a quotation mark is not closed", 'close the phrase: "like this"')
+            raise QueryError(
+                query, "a quotation mark is not closed", 'close the phrase: "like this"'
+            )
         if phrase := match.group("phrase"):
             words = phrase[1:-1].strip()
             if not _WORDLIKE.search(words):
-                raise QueryError(query, "empty phrase", 'put words between the quotes: "tito stalin"')
+                raise QueryError(
+                    query, "empty phrase", 'put words between the quotes: "tito stalin"'
+                )
             tokens.append(_Token("phrase", words))
         elif match.group("open"):
             tokens.append(_Token("open", "("))
@@ -141,7 +147,9 @@ class _Parser:
             raise self.error(
                 "NOT needs a word before it", "NOT excludes from what comes before: tito NOT stalin"
             )
-        raise self.error(f"{token.value} needs a word on each side", f"write tito {token.value} stalin")
+        raise self.error(
+            f"{token.value} needs a word on each side", f"write tito {token.value} stalin"
+        )
 
 
 def to_fts5(query: str) -> str:

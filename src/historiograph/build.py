@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import glob
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import multiprocessing
+import os
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +18,13 @@ from historiograph.errors import SourceError, StoreError
 from historiograph.ingest.metadata import is_sidecar, read_sidecar, sidecar_path
 from historiograph.ingest.pipeline import parse_bytes
 from historiograph.ingest.readers import kind_of, read_bytes
+from historiograph.model import ParsedSource
 from historiograph.settings import Settings
 from historiograph.store.database import Store
 
 _GLOB_CHARS = frozenset("*?[")
+_PARALLEL_FROM = 16  # files; fewer are parsed in-process
+_WINDOW_PER_JOB = 4
 
 
 @dataclass(slots=True)
@@ -92,6 +101,7 @@ def ingest_paths(
     *,
     settings: Settings | None = None,
     on_progress: Callable[[Path | None, int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> IngestReport:
     """Ingest every file ``inputs`` name into ``store``, one transaction per file.
 
@@ -99,38 +109,128 @@ def ingest_paths(
     failure of the store itself (disk full, read-only) stops the batch,
     because every following write would fail the same way.
     ``on_progress(path, done, total)`` is called after each file.
+    ``jobs`` worker processes parse files while this one writes (default:
+    one fewer than the CPUs for large batches, none for small ones).
     """
     settings = settings or Settings()
     report = IngestReport()
     own_files = [Path(store.path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
     candidates = list(discover(inputs, exclude=own_files))
     total = len(candidates)
-    for done, candidate in enumerate(candidates, start=1):
-        if candidate.problem:
-            (report.skipped if candidate.skip else report.failed).append(candidate.problem)
-        elif candidate.path is not None:
-            try:
-                outcome = _ingest_file(candidate.path, store, settings)
-            except SourceError as e:
-                report.failed.append(str(e))
-            except StoreError as e:
-                report.stopped = str(e)
-                break
+    if jobs is None:
+        jobs = default_jobs(sum(1 for c in candidates if c.problem is None))
+    if store.path == ":memory:":
+        jobs = 0  # workers could not see an in-memory base
+    results = _prepare_all(candidates, store, settings, jobs)
+    try:
+        for done, (candidate, result) in enumerate(results, start=1):
+            if candidate.problem:
+                (report.skipped if candidate.skip else report.failed).append(candidate.problem)
+            elif isinstance(result, str):
+                report.failed.append(result)
             else:
+                try:
+                    outcome = "unchanged" if result is None else store.save_source(result)
+                except StoreError as e:
+                    report.stopped = str(e)
+                    break
                 getattr(report, outcome).append(str(candidate.path))
-        if on_progress:
-            on_progress(candidate.path, done, total)
+            if on_progress:
+                on_progress(candidate.path, done, total)
+    finally:
+        results.close()
     return report
 
 
-def _ingest_file(path: Path, store: Store, settings: Settings) -> str:
-    # Hash first: an unchanged file costs one read and one lookup, no parsing.
+def default_jobs(files: int) -> int:
+    """Parsing processes for a batch: none for a few files (start-up costs more)."""
+    if files < _PARALLEL_FROM:
+        return 0
+    return max(0, min((os.cpu_count() or 1) - 1, 4))
+
+
+# A prepared file: its parsed record, None when its content is stored already,
+# or the one-line reason it failed.
+Prepared = ParsedSource | None | str
+
+
+def _prepare_all(
+    candidates: list[Candidate], store: Store, settings: Settings, jobs: int
+) -> Generator[tuple[Candidate, Prepared], None, None]:
+    """Prepare candidates in order, in this process or in ``jobs`` workers."""
+    if jobs < 1:
+        for candidate in candidates:
+            if candidate.path is None or candidate.problem:
+                yield candidate, None
+            else:
+                yield candidate, _prepare_or_reason(candidate.path, settings, store.has_content)
+        return
+    context = multiprocessing.get_context("spawn")  # no forked SQLite connections
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(store.path,)
+    )
+    # A bounded window of files in flight keeps memory flat however large the batch.
+    window: deque[tuple[Candidate, Future[Prepared] | None]] = deque()
+    try:
+        for candidate in candidates:
+            if candidate.path is None or candidate.problem:
+                window.append((candidate, None))
+            else:
+                window.append((candidate, pool.submit(_worker_prepare, candidate.path, settings)))
+            while len(window) > _WINDOW_PER_JOB * jobs:
+                yield _resolve(window.popleft())
+        while window:
+            yield _resolve(window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _resolve(item: tuple[Candidate, Future[Prepared] | None]) -> tuple[Candidate, Prepared]:
+    candidate, future = item
+    if future is None:
+        return candidate, None
+    try:
+        return candidate, future.result()
+    except BrokenProcessPool:
+        return candidate, f"{candidate.path}: the parsing process died (out of memory?)"
+
+
+def _prepare_or_reason(path: Path, settings: Settings, known: Callable[[str], bool]) -> Prepared:
+    try:
+        return prepare_file(path, settings, known)
+    except SourceError as e:
+        return str(e)
+
+
+def prepare_file(
+    path: Path, settings: Settings, known: Callable[[str], bool]
+) -> ParsedSource | None:
+    """Parse one file; None when ``known(sha256)`` says its exact bytes are stored already.
+
+    The hash comes first: an unchanged file costs one read and one lookup.
+    A file with a sidecar is always parsed, so edited metadata is picked up.
+    """
     data = read_bytes(path, max_bytes=settings.max_source_bytes)
     sidecar = sidecar_path(path)
     overrides = read_sidecar(sidecar) if sidecar else {}
-    sha256 = hashlib.sha256(data).hexdigest()
-    stored_path = str(path.resolve())
-    if store.has_content(sha256) and not overrides:
-        return "unchanged"
-    parsed = parse_bytes(stored_path, data, settings=settings, overrides=overrides)
-    return store.save_source(parsed)
+    if not overrides and known(hashlib.sha256(data).hexdigest()):
+        return None
+    return parse_bytes(str(path.resolve()), data, settings=settings, overrides=overrides)
+
+
+_worker_db: sqlite3.Connection | None = None
+
+
+def _worker_start(db_path: str) -> None:
+    global _worker_db
+    _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
+
+
+def _worker_known(sha256: str) -> bool:
+    assert _worker_db is not None
+    row = _worker_db.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+    return row is not None
+
+
+def _worker_prepare(path: Path, settings: Settings) -> Prepared:
+    return _prepare_or_reason(path, settings, _worker_known)

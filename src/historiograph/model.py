@@ -77,3 +77,62 @@ class Passage:
     start: int
     end: int
     text: str
+
+
+ENTITY_TYPES = ("person", "organization", "place", "group", "work", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A typed name in a source: ``original[start:end] == text``.
+
+    ``attrs`` records how it was found (``rule``: model, gazetteer, cue,
+    acronym, consistency) so a reviewer can see why it is there.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A temporal expression and its EDTF value; ``earliest``/``latest`` bound it (ISO days)."""
+
+    start: int
+    end: int
+    text: str
+    edtf: str
+    earliest: str
+    latest: str
+    anchored: bool = False
+
+
+@dataclass(slots=True)
+class Event:
+    """A dated statement: what happened, when (EDTF), who took part, where, and the evidence.
+
+    ``participants`` and ``places`` are indexes into the extraction's mentions;
+    ``start``/``end`` delimit the evidence (the clause) in the original text.
+    """
+
+    edtf: str
+    earliest: str
+    latest: str
+    label: str
+    start: int
+    end: int
+    date: int  # index into the extraction's dates
+    participants: list[int] = field(default_factory=list)
+    places: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the NLP stage found in one source; every offset is into the original text."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)

@@ -190,10 +190,25 @@ def _language_identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+# The commonest English function words: when they make up a large share of
+# the words, the text is English and the statistical identifier (the costliest
+# step of ingest on short pages) need not run.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in a is was that for on with as by it he his at from which this were be "
+    "had are not but or have an they their its been has who all would into when them there "
+    "after also only than other more".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def detect_language(text: str, *, min_confidence: float = 0.8) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None if unsure or too short."""
-    if sum(ch.isalpha() for ch in text[:2000]) < 40:
+    words = _WORD.findall(text)
+    if sum(map(len, words)) < 40:
         return None
+    common = sum(1 for word in words if word.lower() in _ENGLISH_FUNCTION_WORDS)
+    if len(words) >= 20 and common / len(words) >= 0.3:
+        return "en"
     language, confidence = _language_identifier().classify(text)
     return str(language) if confidence >= min_confidence else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,7 @@ _MAX_PASSAGE = 4000
 # Search marks matches with STX/ETX; a source's own control characters become
 # spaces in the indexed text (same length, so offsets inside a passage hold).
 _INDEX_SAFE = str.maketrans({chr(c): " " for c in range(32) if chr(c) not in "\t\n\r"})
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_file(path: Path, *, settings: Settings | None = None) -> ParsedSource:
@@ -138,7 +140,8 @@ def build_passages(
     for start, end in _dedupe(sorted(ranges)):
         for piece_start, piece_end in _split_long(text, start, end):
             clean = view.text[view.to_clean(piece_start) : view.to_clean(piece_end, end=True)]
-            clean = clean.translate(_INDEX_SAFE)
+            if _UNSAFE.search(clean):
+                clean = clean.translate(_INDEX_SAFE)
             if clean.strip():
                 passages.append(Passage(piece_start, piece_end, clean))
     return passages

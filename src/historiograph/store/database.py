@@ -117,20 +117,35 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed whole, or rolled back whole."""
+        """A write transaction: committed whole, or rolled back whole.
+
+        Nested inside another transaction it is a savepoint: it rolls back
+        alone, and commits only when the outer transaction does.
+        """
+        nested = self.conn.in_transaction
+        begin, commit, rollback = (
+            ("SAVEPOINT inner", "RELEASE inner", "ROLLBACK TO inner; RELEASE inner")
+            if nested
+            else ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        )
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(begin)
         except sqlite3.OperationalError as e:
             raise StoreError(f"{self.path}: cannot write ({e})") from e
         try:
             yield self.conn
-            self.conn.execute("COMMIT")
+            self.conn.execute(commit)
         except sqlite3.Error as e:
-            self.conn.execute("ROLLBACK")
+            self._undo(rollback)
             raise StoreError(f"{self.path}: write failed, nothing changed ({e})") from e
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._undo(rollback)
             raise
+
+    def _undo(self, rollback: str) -> None:
+        for statement in rollback.split("; "):
+            if self.conn.in_transaction:
+                self.conn.execute(statement)
 
     # -- writing ---------------------------------------------------------------
 

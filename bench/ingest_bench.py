@@ -4,7 +4,7 @@ Builds N documents by recombining the sample corpus's paragraphs, then times,
 in separate processes so their memory is measured alone:
 
 * reference: reading and hashing every file (the floor any ingest pays);
-* ingest: ``historiograph ingest`` into a fresh SQLite file (no NLP).
+* ingest: ``historiograph ingest --no-nlp`` into a fresh SQLite file.
 
 Prints documents/s, MB/s, peak RSS, database size, and the ratio of ingest
 time to the reference time measured in the same run (this machine is shared
@@ -47,12 +47,13 @@ _INGEST = """
 import json, resource, sys, time
 from historiograph.build import ingest_paths
 from historiograph.ingest.pipeline import parse_text
+from historiograph.settings import Settings
 from historiograph.store.database import Store
 parse_text("Warm up: load the language model and the OCR vocabulary once.")
 start = time.perf_counter()
 with Store(sys.argv[2]) as store:
     jobs = int(sys.argv[3]) if sys.argv[3] else None
-    report = ingest_paths([sys.argv[1]], store, jobs=jobs)
+    report = ingest_paths([sys.argv[1]], store, jobs=jobs, settings=Settings(nlp=False))
 elapsed = time.perf_counter() - start
 assert report.ok, report.failed[:3]
 print(json.dumps({"seconds": elapsed, "added": len(report.added),

@@ -15,9 +15,10 @@ from historiograph.store.database import Store
 _CHILD = """
 import sys
 from historiograph.build import ingest_paths
+from historiograph.settings import Settings
 from historiograph.store.database import Store
 with Store(sys.argv[1]) as store:
-    ingest_paths([sys.argv[2]], store)
+    ingest_paths([sys.argv[2]], store, settings=Settings(nlp=False))
 """
 
 

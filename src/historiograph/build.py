@@ -267,7 +267,14 @@ def prepare_file(
     overrides = read_sidecar(sidecar) if sidecar else {}
     if not overrides and known(hashlib.sha256(data).hexdigest()):
         return None
-    return parse_bytes(str(path.resolve()), data, settings=settings, overrides=overrides)
+    parsed = parse_bytes(str(path.resolve()), data, settings=settings, overrides=overrides)
+    if settings.nlp:
+        # Imported here: loading spaCy costs seconds that a --no-nlp run never pays.
+        from historiograph.nlp.extract import extract
+        from historiograph.nlp.pipeline import default_pipeline
+
+        parsed.extraction = extract(parsed, default_pipeline(settings.gazetteers, dates=False))
+    return parsed
 
 
 _worker_store: Store | None = None

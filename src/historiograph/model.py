@@ -64,6 +64,7 @@ class ParsedSource:
     spans: list[Span]
     edits: list[Edit]
     passages: list[Passage]
+    extraction: Extraction | None = None  # filled by the NLP stage
 
 
 @dataclass(frozen=True, slots=True)

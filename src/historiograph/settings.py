@@ -10,6 +10,8 @@ SETTINGS_HELP: dict[str, str] = {
     "boilerplate_patterns": "extra boilerplate regular expressions, one per item",
     "ocr_repair": "repair OCR noise in the cleaned view",
     "encoding_repair": "repair mojibake (ftfy) in the cleaned view",
+    "nlp": "extract entities, dates and events while ingesting",
+    "gazetteers": "extra gazetteer files (name<TAB>type) for entity typing",
 }
 
 
@@ -21,6 +23,8 @@ class Settings:
     boilerplate_patterns: tuple[str, ...] = field(default_factory=tuple)
     ocr_repair: bool = True
     encoding_repair: bool = True
+    nlp: bool = True
+    gazetteers: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
@@ -29,6 +33,7 @@ class Settings:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-        if "boilerplate_patterns" in values:
-            values = {**values, "boilerplate_patterns": tuple(values["boilerplate_patterns"])}
+        for key in ("boilerplate_patterns", "gazetteers"):
+            if key in values:
+                values = {**values, key: tuple(values[key])}
         return cls(**values)

@@ -32,18 +32,32 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
         help="refuse files larger than this (default: %(default)s)",
     )
     parser.add_argument(
+        "--no-nlp", action="store_true", help="only parse and index; extract nothing"
+    )
+    parser.add_argument(
+        "--gazetteer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra gazetteer (name<TAB>type per line); repeatable",
+    )
+    parser.add_argument(
+        "--workers",
         "--jobs",
         "-j",
+        dest="jobs",
         type=int,
         default=None,
         metavar="N",
-        help="parsing processes beside the writer (default: CPUs - 1 for 16+ files, else 0)",
+        help="worker processes (default: the number of CPUs for 16+ files, else none)",
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings(max_source_bytes=args.max_size)
+    settings = Settings(
+        max_source_bytes=args.max_size, nlp=not args.no_nlp, gazetteers=tuple(args.gazetteer)
+    )
     show_progress = not args.quiet and sys.stderr.isatty()
     with Store(args.db) as store:
         if show_progress:

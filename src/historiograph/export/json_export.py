@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from historiograph.store.database import SourceRow, Store
+from historiograph.store.knowledge import iter_entities, query_events, source_dates
 
 FORMAT = "historiograph-kb/1"
 
@@ -42,6 +43,7 @@ def _source_record(store: Store, row: SourceRow, *, include_text: bool) -> dict[
             for e in store.edits(row.id)
         ],
     }
+    record["dates"] = source_dates(store.conn, row.id)
     if include_text:
         record["text"] = original
     return record
@@ -59,10 +61,33 @@ def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
     for record in iter_source_records(store, include_text=include_text):
         out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
         count += 1
-    # Entities, events and claims come from the extraction stages; until a
-    # knowledge base has them they are empty lists, as the contract allows.
-    out.write('\n ],\n "entities": [],\n "events": [],\n "claims": []}\n')
+    for key, records in (("entities", iter_entities(store.conn)), ("events", iter_events(store))):
+        out.write(f'\n ],\n "{key}": [')
+        for number, record in enumerate(records):
+            out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    # Claims come from their own stage; until then the contract's list is empty.
+    out.write('\n ],\n "claims": []}\n')
     return count
+
+
+def iter_events(store: Store) -> Iterator[dict[str, Any]]:
+    """Events in the contract's shape, in chronological order."""
+    for event in query_events(store.conn):
+        yield {
+            "id": event.id,
+            "date": event.edtf,
+            "label": event.label,
+            "participants": sorted(set(event.participants)),
+            "places": sorted(set(event.places)),
+            "evidence": [
+                {
+                    "source": event.source_id,
+                    "start": event.start,
+                    "end": event.end,
+                    "text": event.text,
+                }
+            ],
+        }
 
 
 def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
@@ -70,7 +95,7 @@ def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "sources": list(iter_source_records(store, include_text=include_text)),
-        "entities": [],
-        "events": [],
+        "entities": list(iter_entities(store.conn)),
+        "events": list(iter_events(store)),
         "claims": [],
     }

@@ -12,6 +12,7 @@ from typing import Any
 from historiograph.errors import SourceError
 from historiograph.ingest.boilerplate import detect_boilerplate, split_lines
 from historiograph.ingest.encoding import find_encoding_repairs
+from historiograph.ingest.joins import find_join_repairs
 from historiograph.ingest.metadata import (
     apply_overrides,
     extract_metadata,
@@ -86,6 +87,7 @@ def _analyse(path: str, raw: RawSource, settings: Settings) -> ParsedSource:
     edits = merge_edits(
         find_encoding_repairs(text) if settings.encoding_repair else [],
         find_ocr_repairs(text, skip=boilerplate) if settings.ocr_repair else [],
+        find_join_repairs(text, skip=boilerplate) if settings.ocr_repair else [],
     )
     structure = detect_structure(text, boilerplate=boilerplate)
     metadata = extract_metadata(text, boilerplate=boilerplate, structure=structure)

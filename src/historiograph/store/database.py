@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from historiograph.errors import StoreError
 from historiograph.model import Edit, ParsedSource, Span
+from historiograph.store.knowledge import delete_extraction, save_extraction
 from historiograph.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "historiograph.db"
@@ -208,6 +209,8 @@ class Store:
                 'INSERT INTO passages (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
                 [(source_id, p.start, p.end, p.text) for p in parsed.passages],
             )
+            if parsed.extraction is not None:
+                save_extraction(conn, source_id, parsed.extraction)
         return "replaced" if old else "added"
 
     @staticmethod
@@ -227,7 +230,8 @@ class Store:
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, source_id: str) -> bool:
-        # Passages first and explicitly, so the FTS delete trigger fires for each.
+        delete_extraction(conn, source_id)
+        # Passages explicitly, so the FTS delete trigger fires for each.
         conn.execute("DELETE FROM passages WHERE source_id = ?", (source_id,))
         conn.execute("DELETE FROM spans WHERE source_id = ?", (source_id,))
         conn.execute("DELETE FROM edits WHERE source_id = ?", (source_id,))
@@ -278,7 +282,16 @@ class Store:
         """Row counts of the main tables (sources, spans by kind, passages, edits)."""
         result = {
             table: int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("sources", "passages", "edits", "spans")
+            for table in (
+                "sources",
+                "passages",
+                "edits",
+                "spans",
+                "entities",
+                "mentions",
+                "dates",
+                "events",
+            )
         }
         for row in self.conn.execute("SELECT kind, count(*) AS n FROM spans GROUP BY kind"):
             result[f"spans.{row['kind']}"] = int(row["n"])

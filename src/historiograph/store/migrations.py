@@ -65,6 +65,61 @@ MIGRATIONS: list[str] = [
         INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
     END;
     """,
+    # 2: what the NLP stage finds: entities (one per name and type for now),
+    # their mentions, temporal expressions, and the events they date.
+    """
+    CREATE TABLE entities (
+        id   INTEGER PRIMARY KEY,
+        key  TEXT NOT NULL,                      -- the name without case or diacritics
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        UNIQUE (key, type)
+    );
+    CREATE TABLE mentions (
+        id        INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        start     INTEGER NOT NULL,
+        "end"     INTEGER NOT NULL,
+        text      TEXT NOT NULL,                 -- original[start:end]
+        type      TEXT NOT NULL,
+        attrs     TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX mentions_by_source ON mentions(source_id, start);
+    CREATE INDEX mentions_by_entity ON mentions(entity_id);
+    CREATE TABLE dates (
+        id        INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        start     INTEGER NOT NULL,
+        "end"     INTEGER NOT NULL,
+        text      TEXT NOT NULL,
+        edtf      TEXT NOT NULL,
+        earliest  TEXT NOT NULL,
+        latest    TEXT NOT NULL,
+        anchored  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX dates_by_source ON dates(source_id, start);
+    CREATE TABLE events (
+        id        INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        date_id   INTEGER NOT NULL REFERENCES dates(id) ON DELETE CASCADE,
+        edtf      TEXT NOT NULL,
+        earliest  TEXT NOT NULL,
+        latest    TEXT NOT NULL,
+        label     TEXT NOT NULL,
+        start     INTEGER NOT NULL,
+        "end"     INTEGER NOT NULL
+    );
+    CREATE INDEX events_by_time ON events(earliest, latest);
+    CREATE INDEX events_by_source ON events(source_id);
+    CREATE TABLE event_mentions (
+        event_id   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        role       TEXT NOT NULL CHECK (role IN ('participant', 'place')),
+        PRIMARY KEY (event_id, mention_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_mentions_by_mention ON event_mentions(mention_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""NLP: spaCy components and the pipeline that runs them."""

@@ -1,0 +1,363 @@
+"""Context cues a historian reads types from, as a spaCy component.
+
+* titles and forms of address before a name: "Lieutenant General Benignus
+  Dippold", "comrade Stalin", "Foreign Minister Joachim von Ribbentrop" -> person
+  (the span is the name, without the title);
+* place nouns around a name: "the village of Sarmash", "Peza district" -> place;
+* organisation heads: "... Party", "... Committee of the ...", "... Army" -> organization;
+* capitalised plural nouns of peoples and movements ("Chetniks", "Yugoslavs",
+  "Hitlerites") -> group;
+* archival signatures such as "NOKW 1088" -> work.
+
+Cue evidence outweighs the statistical model when the consistency component votes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from historiograph.nlp.entity_labels import register_extensions, relabel, trim_span
+from historiograph.nlp.gazetteer import merge_entities
+from historiograph.nlp.given_names import given_names
+
+TITLES = [
+    "general",
+    "lieutenant",
+    "colonel",
+    "major",
+    "captain",
+    "marshal",
+    "admiral",
+    "commander",
+    "sergeant",
+    "corporal",
+    "brigadier",
+    "commissar",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emperor",
+    "empress",
+    "tsar",
+    "czar",
+    "president",
+    "premier",
+    "chancellor",
+    "ambassador",
+    "consul",
+    "envoy",
+    "count",
+    "countess",
+    "baron",
+    "duke",
+    "lord",
+    "lady",
+    "sir",
+    "dr",
+    "dr.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "comrade",
+    "comrades",
+    "bishop",
+    "archbishop",
+    "pope",
+    "father",
+    "professor",
+    "prof.",
+    "minister",
+    "secretary",
+    "governor",
+    "mayor",
+    "senator",
+    "deputy",
+    "viceroy",
+    "regent",
+    "obergruppenfuehrer",
+    "obergruppenführer",
+    "gruppenführer",
+    "gruppenfuehrer",
+    "standartenführer",
+    "sturmbannführer",
+    "feldmarschall",
+    "generaloberst",
+    "voivode",
+    "vojvoda",
+    "bey",
+    "pasha",
+    "aga",
+    "imam",
+]
+NAME_PARTICLES = ["von", "van", "de", "del", "della", "di", "da", "du", "le", "la", "bin", "ibn"]
+PLACE_NOUNS = [
+    "village",
+    "town",
+    "city",
+    "district",
+    "region",
+    "province",
+    "county",
+    "river",
+    "mount",
+    "mountain",
+    "mountains",
+    "island",
+    "valley",
+    "port",
+    "lake",
+    "plain",
+    "pass",
+    "prefecture",
+    "municipality",
+    "commune",
+    "oblast",
+    "banovina",
+]
+ORG_HEADS = [
+    "Party",
+    "Committee",
+    "Army",
+    "Front",
+    "Ministry",
+    "Group",
+    "Council",
+    "Division",
+    "Corps",
+    "Command",
+    "Staff",
+    "Government",
+    "Office",
+    "Executive",
+    "Agency",
+    "Company",
+    "Bank",
+    "League",
+    "Organisation",
+    "Organization",
+    "Institute",
+    "Assembly",
+    "Congress",
+    "Brigade",
+    "Battalion",
+    "Regiment",
+    "Detachment",
+    "Headquarters",
+    "Politburo",
+    "Bureau",
+    "Directorate",
+    "Embassy",
+    "Legation",
+    "Service",
+    "Police",
+    "Navy",
+    "Federation",
+    "Association",
+    "Society",
+    "Union",
+    "Youth",
+    "Secretariat",
+    "Presidium",
+    "Commissariat",
+    "Tribunal",
+    "Court",
+]
+SPEECH_VERBS = {
+    "say",
+    "write",
+    "send",
+    "report",
+    "ask",
+    "declare",
+    "state",
+    "admit",
+    "explain",
+    "reply",
+    "tell",
+    "order",
+    "propose",
+    "prohibit",
+    "meet",
+    "receive",
+    "answer",
+    "insist",
+    "claim",
+    "confirm",
+    "deny",
+    "recall",
+    "remember",
+    "describe",
+    "conclude",
+    "argue",
+    "believe",
+}
+_GROUP_SUFFIX = re.compile(r"^[A-ZÀ-Ž][a-zà-ž\-]+(?:ists|ites|ians|ans|iks|ese|avs|ovs|ars)$")
+_ARCHIVAL = re.compile(r"^[A-Z]{2,6}$")
+
+TokenPattern = dict[str, Any]
+_NAME: TokenPattern = {"IS_TITLE": True, "IS_SENT_START": False}
+_NAME_ANY: TokenPattern = {"IS_TITLE": True}
+
+
+def _patterns() -> dict[str, list[list[TokenPattern]]]:
+    title: TokenPattern = {"LOWER": {"IN": TITLES}}
+    particle: TokenPattern = {"LOWER": {"IN": NAME_PARTICLES}, "OP": "?"}
+    name: TokenPattern = {
+        "IS_TITLE": True,
+        "LOWER": {"NOT_IN": TITLES + [p.lower() for p in ORG_HEADS]},
+    }
+    return {
+        "person_title": [
+            [
+                title,
+                {"IS_PUNCT": True, "OP": "?"},
+                title,
+                {"OP": "?", **title},
+                name,
+                particle,
+                {"OP": "?", **name},
+                particle,
+                {"OP": "?", **name},
+            ],
+            [title, name, particle, {"OP": "?", **name}, particle, {"OP": "?", **name}],
+        ],
+        "place_of": [
+            [{"LOWER": {"IN": PLACE_NOUNS}}, {"LOWER": "of"}, _NAME_ANY, {"OP": "?", **_NAME_ANY}],
+        ],
+        "place_noun_after": [
+            [
+                _NAME,
+                {"OP": "?", **_NAME_ANY},
+                {"LOWER": {"IN": ["district", "region", "province", "valley", "river", "county"]}},
+            ],
+        ],
+        "org_head": [
+            [
+                {"IS_TITLE": True, "OP": "*"},
+                {"ORTH": {"IN": ORG_HEADS}},
+                {"LOWER": "of", "OP": "?"},
+                {"LOWER": "the", "OP": "?"},
+                {"IS_TITLE": True, "OP": "*"},
+            ],
+        ],
+        "archival": [[{"TEXT": {"REGEX": _ARCHIVAL.pattern}}, {"IS_DIGIT": True}]],
+    }
+
+
+@Language.factory("historiograph_entity_cues", assigns=["doc.ents"], requires=["doc.ents"])
+def make_entity_cues(nlp: Language, name: str) -> EntityCues:
+    return EntityCues(nlp)
+
+
+class EntityCues:
+    """Type and bound names from the words around them."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = Matcher(nlp.vocab)
+        for key, patterns in _patterns().items():
+            self.matcher.add(key, patterns, greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        register_extensions()
+        found: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            rule = doc.vocab.strings[match_id]
+            span = self._cue_span(doc, rule, start, end)
+            if span is not None:
+                found.append(span)
+        found.extend(self._groups(doc))
+        found.extend(self._given_name_people(doc))
+        found.extend(self._speakers(doc))
+        if found:
+            doc.ents = merge_entities(doc.ents, found)
+        return doc
+
+    @staticmethod
+    def _cue_span(doc: Doc, rule: str, start: int, end: int) -> Span | None:
+        if rule == "person_title":
+            # The name starts after the last title word.
+            while start < end and (doc[start].lower_ in TITLES or doc[start].is_punct):
+                start += 1
+            label = "person"
+        elif rule == "place_of":
+            start += 2
+            label = "place"
+        elif rule == "place_noun_after":
+            end -= 1
+            label = "place"
+        elif rule == "org_head":
+            while end > start and doc[end - 1].lower_ in {"of", "the"}:
+                end -= 1
+            if end - start < 2:
+                return None  # a bare "Party" or "Committee" is not a name
+            label = "organization"
+        else:
+            label = "work"
+        if start >= end:
+            return None
+        trimmed = trim_span(Span(doc, start, end))
+        return relabel(trimmed, label, "cue") if trimmed is not None else None
+
+    @staticmethod
+    def _given_name_people(doc: Doc) -> list[Span]:
+        """A given name followed by capitalised words: "Nedim Pustahija", "Koca Popovic"."""
+        names = given_names()
+        spans = []
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if token.text in names and token.is_title and token.pos_ in {"PROPN", "NOUN", "ADJ"}:
+                end = i + 1
+                while (
+                    end < len(doc)
+                    and end - i < 4
+                    and (
+                        (doc[end].is_title and doc[end].pos_ == "PROPN")
+                        or (
+                            doc[end].lower_ in NAME_PARTICLES
+                            and end + 1 < len(doc)
+                            and doc[end + 1].is_title
+                        )
+                    )
+                ):
+                    end += 1
+                if end - i >= 2 and doc[end - 1].text[:1].isupper():
+                    spans.append(relabel(Span(doc, i, end), "person", "cue"))
+                    i = end
+                    continue
+            i += 1
+        return spans
+
+    @staticmethod
+    def _speakers(doc: Doc) -> list[Span]:
+        """A one-word name that says, writes, sends or asks is a person, not an organisation."""
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ != "organization" or len(ent) != 1:
+                continue
+            token = ent[0]
+            if token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS and not token.is_upper:
+                spans.append(relabel(ent, "person", "cue"))
+        return spans
+
+    @staticmethod
+    def _groups(doc: Doc) -> list[Span]:
+        spans = []
+        for token in doc:
+            if (
+                token.tag_ in {"NNPS", "NNS"}
+                and not token.is_sent_start
+                and _GROUP_SUFFIX.match(token.text)
+                and not (token.ent_type_ and token.ent_type_ != "group")
+                and token.nbor(-1).lower_ not in {"of"} | set(TITLES)
+            ):
+                spans.append(relabel(Span(doc, token.i, token.i + 1), "group", "cue"))
+        return spans

@@ -1,0 +1,126 @@
+"""Our entity types, the model's labels mapped onto them, and span extensions.
+
+Components set ``doc.ents`` labels to one of ENTITY_TYPES and record on each
+span how it was found (``span._.hg_rule``) and how strong that evidence is
+(``span._.hg_weight``), so the consistency component can vote.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from historiograph.model import ENTITY_TYPES
+
+# OntoNotes labels of the English model -> our types. Dates, numbers and
+# quantities are not entities here (dates have their own component).
+MODEL_LABELS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+    "WORK_OF_ART": "work",
+    "LAW": "work",
+    "EVENT": "other",
+    "PRODUCT": "other",
+    "LANGUAGE": "other",
+}
+
+# How much each kind of evidence counts when a document's mentions of one
+# name disagree about its type.
+WEIGHTS = {"model": 1.0, "cue": 2.0, "gazetteer": 3.0, "acronym": 2.0, "consistency": 0.5}
+
+
+def register_extensions() -> None:
+    """Span extensions the components use (idempotent)."""
+    if not Span.has_extension("hg_rule"):
+        Span.set_extension("hg_rule", default="model")
+    if not Span.has_extension("hg_weight"):
+        Span.set_extension("hg_weight", default=WEIGHTS["model"])
+
+
+def relabel(span: Span, label: str, rule: str) -> Span:
+    """A copy of ``span`` with our ``label`` and the evidence that set it."""
+    if label not in ENTITY_TYPES:
+        raise ValueError(f"unknown entity type {label!r}")
+    new = Span(span.doc, span.start, span.end, label=label)
+    new._.hg_rule = rule
+    new._.hg_weight = WEIGHTS[rule]
+    return new
+
+
+@Language.factory(
+    "historiograph_entity_types",
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+)
+def make_entity_types(nlp: Language, name: str) -> EntityTypes:
+    return EntityTypes()
+
+
+class EntityTypes:
+    """Map the model's labels to ours and drop what is not an entity.
+
+    Also trims a leading "the" and a trailing possessive from model spans,
+    so "the Communist Party of Albania" and "Tito's" become the names.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        register_extensions()
+        ents = []
+        for ent in doc.ents:
+            label = MODEL_LABELS.get(ent.label_, ent.label_ if ent.label_ in ENTITY_TYPES else "")
+            if not label or (label in {"group", "organization"} and adjectival(ent, label)):
+                continue
+            if not any(ch.isupper() for ch in ent.text):
+                continue  # "communists", "partisans": common nouns, not names
+            trimmed = trim_span(ent)
+            if trimmed is not None:
+                ents.append(relabel(trimmed, label, "model"))
+        doc.ents = ents
+        return doc
+
+
+_LEADING_POS = {"ADV", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "SYM", "SPACE", "PART"}
+_TRAILING = {"'s", "’s", "’", "'", "»", "”", '"', ")", "]", ",", ".", ";", ":", "-", "–"}
+_POSSESSIVE = {"'s", "’s"}
+_BREAKS = {":", ";", "(", ")", "[", "]", "«", "»", "“", "”", '"', "•", "\n"}
+
+
+def adjectival(ent: Span, label: str | None = None) -> bool:
+    """A one-word nationality or movement used as an adjective ("German troops",
+    "the Partisan delegation") is no entity; longer names keep their modifiers."""
+    if len(ent) != 1:
+        return False
+    token = ent[0]
+    if token.tag_ == "JJ":
+        return True
+    head = token.head
+    if token.dep_ not in {"amod", "compound"} or head.i < token.i:
+        return False
+    # Peoples and movements modify any noun ("Communist Partisans"); a one-word
+    # organisation only counts as an adjective before a common noun.
+    return (label or ent.label_) == "group" or (head.pos_ == "NOUN" and head.text.islower())
+
+
+def trim_span(span: Span) -> Span | None:
+    """The name inside ``span``: no leading article, adverb or bullet, no trailing
+    possessive or punctuation, and cut at a colon, bracket or possessive inside
+    it ("Tito's Communist Partisans" -> "Tito")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].pos_ in _LEADING_POS or not doc[start].text.strip()):
+        if doc[start].pos_ == "ADP" and doc[start].is_title and start + 1 < end:
+            break  # "Van", "De" at the start of a name
+        start += 1
+    for i in range(start + 1, end):
+        if doc[i].text in _POSSESSIVE or doc[i].text in _BREAKS or "\n" in doc[i].text:
+            end = i
+            break
+    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label)

@@ -1,0 +1,31 @@
+"""Given names, as evidence that a capitalised sequence names a person.
+
+The list comes from the ``gender-guesser`` package's name dictionary (about
+45,000 given names from many countries, the Balkans included). Names that are
+also common English words ("Will", "Mark", "General") are left out, so
+"General Staff" is not taken for a person.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+_COMMON_WORD_FREQUENCY = 5_000  # occurrences in pyspellchecker's English list
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    from spellchecker import SpellChecker
+
+    common = SpellChecker(language="en").word_frequency
+    raw = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_bytes()
+    names = set()
+    for line in raw.decode("iso-8859-1").splitlines():
+        if line.startswith("#") or len(line) < 30:
+            continue
+        for name in line[3:29].split():
+            name = name.replace("+", "-")
+            if name[:1].isupper() and common[name.lower()] < _COMMON_WORD_FREQUENCY:
+                names.add(name)
+    return frozenset(names)

@@ -91,3 +91,59 @@ def test_globs_are_expanded(tmp_path: Path, cli: Callable[..., CliResult]) -> No
     assert len(json.loads(cli("sources", "--db", db, "--json").out)) == 2
     none = cli("ingest", str(SAMPLE_DIR / "*.nothing"), "--db", db)
     assert none.code == 1 and "no files match" in none.err
+
+
+def test_export_has_entities_and_events(built: str, cli: Callable[..., CliResult]) -> None:
+    kb = json.loads(cli("export", "json", "--db", built).out)
+    originals = {s["id"]: Path(s["path"]).read_text(encoding="utf-8") for s in kb["sources"]}
+    assert len(kb["entities"]) > 50 and len(kb["events"]) > 50
+    types = {entity["type"] for entity in kb["entities"]}
+    assert types <= {"person", "organization", "place", "group", "work", "other"}
+    assert {"person", "place", "organization"} <= types
+    ids = {entity["id"] for entity in kb["entities"]}
+    for entity in kb["entities"]:
+        for mention in entity["mentions"]:
+            original = originals[mention["source"]]
+            assert original[mention["start"] : mention["end"]] == mention["text"]
+    dates = [event["date"] for event in kb["events"]]
+    for event in kb["events"]:
+        assert set(event["participants"]) <= ids and set(event["places"]) <= ids
+        for evidence in event["evidence"]:
+            original = originals[evidence["source"]]
+            assert original[evidence["start"] : evidence["end"]] == evidence["text"]
+    assert "1939-04-07" in dates and "1943-03-11" in dates
+    tito = [e for e in kb["entities"] if e["name"] == "Tito" and e["type"] == "person"]
+    assert tito and len(tito[0]["mentions"]) > 10
+
+
+def test_timeline_is_chronological_and_filters(built: str, cli: Callable[..., CliResult]) -> None:
+    lines = [json.loads(line) for line in cli("timeline", "--db", built, "--json").out.splitlines()]
+    assert len(lines) > 50
+    assert [e["earliest"] for e in lines] == sorted(e["earliest"] for e in lines)
+    window = cli("timeline", "--db", built, "--json", "--from", "1943-03", "--to", "1943-03")
+    march = [json.loads(line) for line in window.out.splitlines()]
+    assert march and all(
+        e["latest"] >= "1943-03-01" and e["earliest"] <= "1943-03-31" for e in march
+    )
+    tempo = cli("timeline", "--db", built, "--entity", "Tempo")
+    assert tempo.code == 0 and "Tempo" in tempo.out
+    text = cli("timeline", "--db", built)
+    assert "~1943-22/1943-23" in text.out.replace(" ", "") or "~" in text.out
+    bad = cli("timeline", "--db", built, "--from", "last spring")
+    assert bad.code == 1 and "not an EDTF date" in bad.err
+
+
+def test_extract_prints_jsonl_without_a_database(
+    tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = SAMPLE_DIR / "001_774506ce885f2c32.txt"
+    result = cli("extract", str(source), "--format", "jsonl")
+    assert result.code == 0
+    records = [json.loads(line) for line in result.out.splitlines()]
+    original = source.read_text(encoding="utf-8")
+    assert any(r["type"] == "date" and r["edtf"] == "1944-09-21/1944-09-30" for r in records)
+    assert any(r["type"] == "person" and r["text"] == "Josip Broz Tito" for r in records)
+    for record in records:
+        assert original[record["start"] : record["end"]] == record["text"]
+    assert not list(tmp_path.glob("*.db"))

@@ -31,6 +31,9 @@ class EntityConsistency:
         votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for ent in doc.ents:
             votes[name_key(ent.text)][ent.label_] += float(ent._.hg_weight)
+            if ent.label_ == "person" and len(ent) > 1:
+                # "Tempo" alone is the person "Svetozar Vukmanović Tempo" named short.
+                votes[name_key(ent[-1].text)]["person"] += float(ent._.hg_weight)
         winner = {key: max(kinds.items(), key=lambda kv: kv[1])[0] for key, kinds in votes.items()}
         ents = []
         for ent in doc.ents:

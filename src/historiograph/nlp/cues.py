@@ -170,6 +170,26 @@ ORG_HEADS = [
     "Tribunal",
     "Court",
 ]
+# Heads of names of happenings: conferences, risings, treaties, battles, days.
+EVENT_HEADS = [
+    "Conference",
+    "Conferenee",
+    "Uprising",
+    "Rising",
+    "Revolution",
+    "War",
+    "Battle",
+    "Offensive",
+    "Agreement",
+    "Pact",
+    "Treaty",
+    "Accord",
+    "Day",
+    "Massacre",
+    "Campaign",
+    "Armistice",
+    "Summit",
+]
 SPEECH_VERBS = {
     "say",
     "write",
@@ -248,6 +268,15 @@ def _patterns() -> dict[str, list[list[TokenPattern]]]:
                 {"IS_TITLE": True, "OP": "*"},
             ],
         ],
+        "event_head": [
+            [
+                {"IS_TITLE": True, "OP": "*"},
+                {"ORTH": {"IN": EVENT_HEADS}},
+                {"LOWER": "of", "OP": "?"},
+                {"LOWER": "the", "OP": "?"},
+                {"IS_TITLE": True, "OP": "*"},
+            ],
+        ],
         "archival": [[{"TEXT": {"REGEX": _ARCHIVAL.pattern}}, {"IS_DIGIT": True}]],
     }
 
@@ -276,6 +305,7 @@ class EntityCues:
         found.extend(self._groups(doc))
         found.extend(self._given_name_people(doc))
         found.extend(self._speakers(doc))
+        found.extend(self._locatives(doc))
         if found:
             doc.ents = merge_entities(doc.ents, found)
         return doc
@@ -293,12 +323,12 @@ class EntityCues:
         elif rule == "place_noun_after":
             end -= 1
             label = "place"
-        elif rule == "org_head":
+        elif rule in {"org_head", "event_head"}:
             while end > start and doc[end - 1].lower_ in {"of", "the"}:
                 end -= 1
             if end - start < 2:
-                return None  # a bare "Party" or "Committee" is not a name
-            label = "organization"
+                return None  # a bare "Party" or "Conference" is not a name
+            label = "organization" if rule == "org_head" else "other"
         else:
             label = "work"
         if start >= end:
@@ -346,6 +376,18 @@ class EntityCues:
             token = ent[0]
             if token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS and not token.is_upper:
                 spans.append(relabel(ent, "person", "cue"))
+        return spans
+
+    @staticmethod
+    def _locatives(doc: Doc) -> list[Span]:
+        """A one-word name right after "in", "at", "near", "from" or "to" is a place."""
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ != "organization" or len(ent) != 1 or ent[0].is_upper or ent.start == 0:
+                continue
+            before = doc[ent.start - 1]
+            if before.lower_ in {"in", "at", "near", "from", "to", "towards", "around"}:
+                spans.append(relabel(ent, "place", "cue"))
         return spans
 
     @staticmethod

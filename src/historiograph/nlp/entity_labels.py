@@ -76,6 +76,8 @@ class EntityTypes:
                 continue
             if not any(ch.isupper() for ch in ent.text):
                 continue  # "communists", "partisans": common nouns, not names
+            if label == "group" and ent.text.lower().rstrip("s") in IDEOLOGIES:
+                continue  # adherents of an ideology are not a named group
             trimmed = trim_span(ent)
             if trimmed is not None:
                 ents.append(relabel(trimmed, label, "model"))
@@ -86,7 +88,17 @@ class EntityTypes:
 _LEADING_POS = {"ADV", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "SYM", "SPACE", "PART"}
 _TRAILING = {"'s", "’s", "’", "'", "»", "”", '"', ")", "]", ",", ".", ";", ":", "-", "–"}
 _POSSESSIVE = {"'s", "’s"}
+_ARTICLES = {"the", "a", "an"}
 _BREAKS = {":", ";", "(", ")", "[", "]", "«", "»", "“", "”", '"', "•", "\n"}
+
+
+# Followers of an ideology ("a Communist", "the Fascists") are described, not
+# named; movements and parties with a proper name are entities in their own right.
+IDEOLOGIES = frozenset(
+    "communist fascist socialist nationalist anarchist marxist leninist stalinist trotskyist "
+    "trotskyite liberal conservative democrat republican monarchist royalist bolshevik "
+    "menshevik imperialist capitalist".split()
+)
 
 
 def adjectival(ent: Span, label: str | None = None) -> bool:
@@ -111,12 +123,19 @@ def trim_span(span: Span) -> Span | None:
     it ("Tito's Communist Partisans" -> "Tito")."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].pos_ in _LEADING_POS or not doc[start].text.strip()):
+    while start < end and (
+        doc[start].pos_ in _LEADING_POS
+        or doc[start].lower_ in _ARTICLES
+        or not doc[start].text[:1].isalnum()
+    ):
         if doc[start].pos_ == "ADP" and doc[start].is_title and start + 1 < end:
             break  # "Van", "De" at the start of a name
         start += 1
     for i in range(start + 1, end):
-        if doc[i].text in _POSSESSIVE or doc[i].text in _BREAKS or "\n" in doc[i].text:
+        # A possessive ends a name after a proper noun ("Tito's Communist
+        # Partisans"), not after a common one ("People's State Power").
+        possessive = doc[i].text in _POSSESSIVE and doc[i - 1].pos_ == "PROPN"
+        if possessive or doc[i].text in _BREAKS or "\n" in doc[i].text:
             end = i
             break
     while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_space):

@@ -34,7 +34,7 @@ def build_pipeline(*, gazetteers: Sequence[str] = (), dates: bool = True) -> Lan
     ``dates=False`` leaves out the dates component (ingest finds dates on the
     whole text at once, so that context carries across spaCy's chunks).
     """
-    nlp = spacy.load(MODEL, exclude=["lemmatizer"])
+    nlp = spacy.load(MODEL)
     nlp.add_pipe("historiograph_line_sentences", before="parser")
     nlp.add_pipe("historiograph_entity_types", after="ner")
     nlp.add_pipe("historiograph_entity_cues", after="historiograph_entity_types")

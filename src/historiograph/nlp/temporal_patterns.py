@@ -166,7 +166,8 @@ def _month_first(m: str, d: str, y: str) -> str:
 # accepts the match wins.
 
 _DIGIT_SOURCES: list[tuple[str, str]] = [
-    ("iso", r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])"),
+    # "1939-04-07", "1939/04/07", "1939.04.07"
+    ("iso", r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d\d)(?P=s)(?P<d>\d\d)(?![\d-])"),
     ("numeric", r"(?P<a>\d{1,2})(?P<s>[./-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d])(?![./-]\d)"),
     ("day_range_df", rf"{_day('d1')}\.?{DAY_SEP}{_day_first('d2', 'm', 'y')}"),
     ("date_range_df", rf"{_day_first('d1', 'm1', 'y1')}{RANGE_SEP}{_day_first('d2', 'm2', 'y2')}"),
@@ -308,11 +309,24 @@ YEAR_CUES = frozenset(
     "in by from since until till between during of after before through throughout".split()
 )
 # Before a number: a reference, not a date ("p. 17", "vol. 1", "No 2", "NOKW 1088").
+# An all-capitals word is an archival signature unless it is a word of the
+# date itself, as in a headline ("IN 1943", "THE YEARS 1940-41").
 REFERENCE_BEFORE = re.compile(
     r"(?:\b(?i:pp?|vols?|nos?|nr|nrs|art|arts|fol|ff|page|pages|number|numbers|ch|chap|chapter"
-    r"|sec|section|para|tel|fig|figs|table|plate|group|file|box|doc|ref)\.?|[#§№]|\b[A-Z]{2,})"
+    r"|sec|section|para|tel|fig|figs|table|plate|group|file|box|doc|ref)\.?|[#§№]"
+    rf"|\b(?!(?:{_PREPOSITIONS.upper()}|THE|YEARS?|EARLY|MID|LATE|AD|CE|CIRCA|ABOUT|AROUND)\b)"
+    r"[A-Z]{2,})"
     rf"{_SP}*\Z"
 )
+# Before "of"/"by" and a number: a quantity ("a force of 1500", "rose by 1200").
+QUANTITY_BEFORE = re.compile(
+    r"(?i:\b(?:a|an)\s+[\w-]+\s+of|\b(?:total|sum|population|strength|number|figure|loss"
+    r"|losses|height|altitude|depth|distance|length|weight|price|cost|majority)\s+of"
+    r"|\b(?:increased|decreased|rose|risen|fell|fallen|grew|grown|dropped|reduced|raised"
+    r"|multiplied|divided|outnumbered)\s+by)\s+\Z"
+)
+# After a century: before Christ ("the 5th century BC").
+BC_AFTER = re.compile(rf"{_SP}*(?:B\.{_SP}?C\.(?:{_SP}?E\.)?|BCE?)(?!\w)")
 # After a number: a quantity, not a year ("2,000 fighters", "1500 men").
 QUANTITY_AFTER = re.compile(
     rf"{W}(?:%|(?i:per{_SP}*cent|percent|men|women|people|persons|soldiers|troops|fighters"
@@ -320,7 +334,9 @@ QUANTITY_AFTER = re.compile(
     r"|miles|metres|meters|feet|ft|yards|pounds|lbs|dollars|francs|lire|marks|roubles|rubles"
     r"|pages|copies|votes|acres|hectares|guns|rifles|tanks|aircraft|planes|ships|vessels"
     r"|houses|homes|families|villages|inhabitants|members|workers|strong|head|horses|cattle"
-    r"|sheep|times|hours|minutes|seconds|days|weeks|months|years)\b)"
+    r"|sheep|times|hours|minutes|seconds|days|weeks|months|years|cases|pieces|units|items"
+    r"|volumes|books|documents|letters|names|deaths|shillings|pence|guineas|crowns|ducats"
+    r"|florins|livres|thalers|dinars|drachmas|inches|leagues|fathoms)\b)"
 )
 # "(1977)", "(Globus, Zagreb, 1981)", "(London 1947)": a year closing a parenthesis.
 PAREN_YEAR_BEFORE = re.compile(rf"(?:\(|,{_SP}*|\([A-Z][a-z]+{_SP}+)\Z")

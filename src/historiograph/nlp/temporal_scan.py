@@ -176,18 +176,20 @@ def _date_range(m: re.Match[str], text: str, pre: Prefix) -> Result:
     y1, y2 = _opt_year(m, "y1"), _opt_year(m, "y2")
     lo = _day_point(y1, _month(m.group("m1")), _day(m.group("d1")))
     hi = _day_point(y2, _month(m.group("m2")), _day(m.group("d2")))
+    day_first = m.start("d1") < m.start("m1")
     if _is_list(m, pre):
         if y1 is None and y2 is not None:
             lo = lo.with_year(y2)
         end1 = m.end("y1") if y1 else max(m.end("m1"), m.end("d1"))
         second = min(m.start("d2"), m.start("m2"))
-        return [_single(pre, end1, lo, the=True), Candidate(second, m.end(), hi)]
-    return [_range(pre, m.end(), lo, hi, the=True)]
+        return [_single(pre, end1, lo, the=day_first), Candidate(second, m.end(), hi)]
+    return [_range(pre, m.end(), lo, hi, the=day_first)]
 
 
 def _date(m: re.Match[str], text: str, pre: Prefix) -> Result:
     point = _day_point(_opt_year(m, "y"), _month(m.group("m")), _day(m.group("d")))
-    return [_single(pre, m.end(), point, the=True)]
+    # "the 7th of April" keeps its article; "the April 7, 1939 invasion" does not.
+    return [_single(pre, m.end(), point, the=m.start("d") < m.start("m"))]
 
 
 def _day_range_mf(m: re.Match[str], text: str, pre: Prefix) -> Result:
@@ -230,14 +232,26 @@ def _decade(m: re.Match[str], text: str, pre: Prefix) -> Result:
 
 
 def _century(m: re.Match[str], text: str, pre: Prefix) -> Result:
-    c1 = int(m.group("c1"))
     c2 = int(m.group("c2")) if m.group("c2") else None
+    return _centuries(text, pre, m.end(), int(m.group("c1")), c2)
+
+
+def _centuries(text: str, pre: Prefix, end: int, c1: int, c2: int | None) -> Result:
+    """The c1-th (to c2-th) century, AD, or BC when "BC" follows."""
+    if bc := tp.BC_AFTER.match(text, end):
+        # "the 5th century BC" is 500-401 BC: astronomical years -499 to -400;
+        # "the 5th and 4th centuries BC" run from the 5th to the end of the 4th.
+        first, last = max(c1, c2 or c1), min(c1, c2 or c1)
+        if first > 99:
+            return None
+        lo, hi = Point("year", 1 - first * 100), Point("year", -(last - 1) * 100)
+        return [Candidate(pre.start_with_the, bc.end(), lo, hi, approximate=pre.approximate)]
     if not 1 <= c1 <= 21 or (c2 is not None and not c1 < c2 <= 21):
         return None
     lo = Point("century", (c1 - 1) * 100)
     if c2 is None:
-        return [_single(pre, m.end(), lo, the=True)]
-    return [_range(pre, m.end(), lo, Point("century", (c2 - 1) * 100), the=True)]
+        return [_single(pre, end, lo, the=True)]
+    return [_range(pre, end, lo, Point("century", (c2 - 1) * 100), the=True)]
 
 
 def _year_era(m: re.Match[str], text: str, pre: Prefix) -> Result:
@@ -260,6 +274,8 @@ def _year_list(m: re.Match[str], text: str, pre: Prefix) -> Result:
     cued = (
         pre.prep in tp.YEAR_CUES or pre.approximate or pre.part is not None or pre.years or pre.era
     )
+    if cued and pre.prep in ("of", "by") and pre.part is None and not pre.years:
+        cued = tp.QUANTITY_BEFORE.search(text, max(0, pre.core - 40), pre.core) is None
     citation = len(items) == 1 and not cued and _parenthesised(text, first_start, first_end)
     if not (
         (cued and (in_range or pre.years or pre.era))
@@ -392,15 +408,8 @@ def _century_word(text: str, at: int, end: int, floor: int) -> Result:
     m = tp.CENTURY_WORDS_BEFORE.search(text, max(floor, at - _LOOKBACK), at)
     if m is None:
         return None
-    pre = _prefix(text, m.start(), floor)
-    c1 = _ordinal_word(m.group("c1"))
-    lo = Point("century", (c1 - 1) * 100)
-    if not m.group("c2"):
-        return [_single(pre, end, lo, the=True)]
-    c2 = _ordinal_word(m.group("c2"))
-    if c2 <= c1:
-        return None
-    return [_range(pre, end, lo, Point("century", (c2 - 1) * 100), the=True)]
+    c2 = _ordinal_word(m.group("c2")) if m.group("c2") else None
+    return _centuries(text, _prefix(text, m.start(), floor), end, _ordinal_word(m.group("c1")), c2)
 
 
 # --- the scan ------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""Our spaCy components, tested on blank pipelines (no statistical model needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from historiograph.errors import HistoriographError
+from historiograph.nlp import consistency, cues, gazetteer, line_sentences  # registers factories
+from historiograph.nlp.entity_labels import register_extensions, relabel, trim_span
+from historiograph.nlp.gazetteer import parse_gazetteer
+
+REGISTERED = (consistency, cues, gazetteer, line_sentences)
+
+
+def test_gazetteer_types_names_and_users_can_extend_it(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("# my names\nGornji Vakuf\tplace\nBenignus Dippold\tperson\n", "utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_gazetteer", config={"extra_paths": [str(extra)]})
+    doc = nlp("Benignus Dippold met them in Gornji Vakuf, west of Sarajevo, not in Moscow.")
+    found = {(e.text, e.label_, e._.hg_rule) for e in doc.ents}
+    assert found == {
+        ("Benignus Dippold", "person", "gazetteer"),
+        ("Gornji Vakuf", "place", "gazetteer"),
+        ("Sarajevo", "place", "gazetteer"),
+        ("Moscow", "place", "gazetteer"),
+    }
+
+
+def test_a_bad_gazetteer_line_is_named() -> None:
+    with pytest.raises(HistoriographError, match="mine.tsv:2"):
+        parse_gazetteer("Tito\tperson\nBelgrade\tcity\n", "mine.tsv")
+
+
+def test_title_and_place_cues() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    doc = nlp("They met Lieutenant General Benignus Dippold near the village of Sarmash.")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Benignus Dippold", "person") in found
+    assert ("Sarmash", "place") in found
+
+
+def test_organisation_and_event_heads() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    doc = nlp("The Communist Party of Albania called the Conference of Peza in 1942.")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Communist Party of Albania", "organization") in found
+    assert ("Conference of Peza", "other") in found
+
+
+def test_consistency_votes_and_propagates() -> None:
+    register_extensions()
+    nlp = spacy.blank("en")
+    doc = nlp("Kasche wrote to Berlin. Kasche waited. Enver Hoxha spoke; later Hoxha left.")
+    doc.ents = [
+        relabel(Span(doc, 0, 1), "person", "cue"),
+        relabel(Span(doc, 5, 6), "organization", "model"),
+        relabel(Span(doc, 8, 10), "person", "model"),
+    ]
+    nlp.add_pipe("historiograph_entity_consistency")
+    doc = nlp.get_pipe("historiograph_entity_consistency")(doc)
+    found = [(e.text, e.label_, e._.hg_rule) for e in doc.ents]
+    assert ("Kasche", "person", "consistency") in found  # the model's ORG outvoted
+    assert ("Hoxha", "person", "consistency") in found  # the surname alone, propagated
+    assert all(label == "person" for _, label, _ in found)
+
+
+def test_trim_span() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("the Communist Party of Albania’s")
+    trimmed = trim_span(Span(doc, 0, len(doc)))
+    assert trimmed is not None and trimmed.text == "Communist Party of Albania"
+
+
+def test_layout_starts_sentences() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_line_sentences")
+    doc = nlp(
+        "April 7, 2014\n\nThe occupation of Albania\nAt dawn on April 7, 1939, troops landed "
+        "on the\ncoast of the country."
+    )
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert "The" in starts and "At" in starts
+    assert "coast" not in starts  # a hard-wrapped line goes on

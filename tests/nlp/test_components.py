@@ -32,7 +32,7 @@ def test_gazetteer_types_names_and_users_can_extend_it(tmp_path: Path) -> None:
 
 
 def test_a_bad_gazetteer_line_is_named() -> None:
-    with pytest.raises(HistoriographError, match="mine.tsv:2"):
+    with pytest.raises(HistoriographError, match=r"mine\.tsv:2"):
         parse_gazetteer("Tito\tperson\nBelgrade\tcity\n", "mine.tsv")
 
 

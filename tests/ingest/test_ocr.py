@@ -195,6 +195,14 @@ def test_capitalised_tokens_need_the_document_s_own_evidence() -> None:
     assert find_ocr_repairs("The Conferenee met in March.") == []
 
 
+def test_a_recurring_non_word_needs_its_repair_to_recur_far_more() -> None:
+    # Said three times, "agreernent" might be a term; "agreement" must be 5x commoner.
+    text = "The agreernent was signed. " * 3
+    assert find_ocr_repairs(text + "The agreement holds. " * 14) == []
+    edits = find_ocr_repairs(text + "The agreement holds. " * 15)
+    assert [e.replacement for e in edits] == ["agreement"] * 3
+
+
 def test_skip_spans_are_respected() -> None:
     text = "Sign in: agreernent\nThe agreernent was signed by the mcvement."
     skip = [Span("boilerplate", 0, text.index("\n"))]
@@ -259,6 +267,42 @@ def test_both_ways_of_locating_chunks_agree(pieces: list[tuple[str, str]]) -> No
     finally:
         ocr._LOCATE_BY_FIND = saved
     assert results[0] == results[1]
+
+
+def _fresh_repairer() -> ocr.OcrRepairer:
+    return ocr.OcrRepairer(ocr.default_repairer()._vocabulary.freq, ocr.load_rules())
+
+
+@settings(deadline=None, max_examples=50)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=40),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_what_earlier_texts_taught_never_changes_a_text_s_edits(
+    soups: list[list[tuple[str, str]]],
+) -> None:
+    # The repairer remembers chunks and judgements across texts; a text's edits
+    # must be the same whatever came before, and after it forgets everything.
+    texts = ["".join(word + sep for word, sep in soup) for soup in soups]
+    shared = _fresh_repairer()
+    for text in texts:
+        assert shared.find(text) == _fresh_repairer().find(text)
+    saved = ocr._MEMORY
+    try:
+        ocr._MEMORY = 0  # forget before every text
+        assert [shared.find(text) for text in texts] == [_fresh_repairer().find(t) for t in texts]
+    finally:
+        ocr._MEMORY = saved
+
+
+def test_the_samples_get_the_same_edits_in_any_order() -> None:
+    names = sorted(path.name for path in SAMPLE_DIR.glob("*.txt"))
+    forward = {name: find_ocr_repairs(_sample(name)) for name in names}
+    repairer = _fresh_repairer()
+    assert {name: repairer.find(_sample(name)) for name in reversed(names)} == forward
 
 
 def test_speed_on_clean_text_smoke() -> None:

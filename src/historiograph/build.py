@@ -6,6 +6,7 @@ import glob
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -180,27 +181,38 @@ class BatchResult:
     stopped: str | None = None
 
 
-def ingest_batch(paths: Sequence[Path], store: Store, settings: Settings) -> BatchResult:
-    """Parse ``paths``, then write them all in one transaction.
+# A parsed batch: each file's parsed record (None: its content is stored
+# already) or the one-line reason it failed.
+Prepared = list[tuple[Path, ParsedSource | str | None]]
 
-    Parsing happens outside the transaction, so other writers are not kept
-    waiting while this one parses.
-    """
-    result = BatchResult()
-    parsed: list[tuple[Path, ParsedSource | None]] = []
+
+def prepare_batch(
+    paths: Sequence[Path], settings: Settings, known: Callable[[str], bool]
+) -> Prepared:
+    """Parse (and, with NLP on, extract) each file; never raises for a bad file."""
+    prepared: Prepared = []
     for path in paths:
         try:
-            parsed.append((path, prepare_file(path, settings, store.has_content)))
+            prepared.append((path, prepare_file(path, settings, known)))
         except SourceError as e:
-            result.outcomes.append(("failed", str(e)))
+            prepared.append((path, str(e)))
+    return prepared
+
+
+def write_batch(store: Store, prepared: Prepared) -> BatchResult:
+    """Write a parsed batch in one transaction (each source in its own savepoint)."""
+    result = BatchResult()
     saved: list[tuple[str, str]] = []
     try:
         with store.transaction():
-            for path, source in parsed:
+            for path, source in prepared:
+                if isinstance(source, str):
+                    result.outcomes.append(("failed", source))
+                    continue
                 outcome = "unchanged" if source is None else store.save_source(source)
                 saved.append((outcome, str(path)))
     except StoreError as e:
-        lost = sum(1 for _, source in parsed if source is not None)
+        lost = sum(1 for _, source in prepared if isinstance(source, ParsedSource))
         result.stopped = f"{e}" + (
             f"; {lost} files of the last batch were not stored" if lost else ""
         )
@@ -212,46 +224,48 @@ def ingest_batch(paths: Sequence[Path], store: Store, settings: Settings) -> Bat
 def _run_batches(
     batches: list[list[Path]], store: Store, settings: Settings, jobs: int
 ) -> Generator[BatchResult, None, None]:
-    """Run batches in order, here or in ``jobs`` worker processes."""
+    """Run batches in order: parsed here or in ``jobs`` worker processes, written here.
+
+    SQLite takes one writer at a time, so workers only parse (the costly
+    part) and this process writes, while they parse the next batches.
+    """
     if jobs < 1:
         for batch in batches:
-            yield ingest_batch(batch, store, settings)
+            yield write_batch(store, prepare_batch(batch, settings, store.has_content))
         return
     context = multiprocessing.get_context("spawn")  # no forked SQLite connections
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_worker_start, initargs=(store.path,)
     )
     # A bounded window of batches in flight keeps memory flat however large the run.
-    window: deque[tuple[list[Path], Future[BatchResult]]] = deque()
+    window: deque[tuple[list[Path], Future[Prepared]]] = deque()
     pending = iter(batches)
     try:
         for batch in pending:
-            window.append((batch, pool.submit(_worker_batch, batch, settings)))
+            window.append((batch, pool.submit(_worker_prepare, batch, settings)))
             while len(window) > _WINDOW_PER_JOB * jobs:
-                yield _next_result(window)
+                yield write_batch(store, _next_prepared(window))
         while window:
-            yield _next_result(window)
+            yield write_batch(store, _next_prepared(window))
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish what is left here.
-        for batch, _ in window:
-            yield ingest_batch(batch, store, settings)
-        for batch in pending:
-            yield ingest_batch(batch, store, settings)
+        for batch in [*(b for b, _ in window), *pending]:
+            yield write_batch(store, prepare_batch(batch, settings, store.has_content))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _next_result(window: deque[tuple[list[Path], Future[BatchResult]]]) -> BatchResult:
-    """The oldest batch's result; it leaves the window only once it has one."""
+def _next_prepared(window: deque[tuple[list[Path], Future[Prepared]]]) -> Prepared:
+    """The oldest batch's parse; it leaves the window only once it has one."""
     batch, future = window[0]
     try:
-        result = future.result()
+        prepared = future.result()
     except BrokenProcessPool:
         raise
     except Exception as e:  # a bug in a worker must not lose the run's report
-        result = BatchResult([("failed", f"{path}: internal error ({e})") for path in batch])
+        prepared = [(path, f"{path}: internal error ({e})") for path in batch]
     window.popleft()
-    return result
+    return prepared
 
 
 def prepare_file(
@@ -277,14 +291,19 @@ def prepare_file(
     return parsed
 
 
-_worker_store: Store | None = None
+_worker_db: sqlite3.Connection | None = None
 
 
 def _worker_start(db_path: str) -> None:
-    global _worker_store
-    _worker_store = Store(db_path)
+    global _worker_db
+    _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
 
 
-def _worker_batch(paths: list[Path], settings: Settings) -> BatchResult:
-    assert _worker_store is not None
-    return ingest_batch(paths, _worker_store, settings)
+def _worker_known(sha256: str) -> bool:
+    assert _worker_db is not None
+    row = _worker_db.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+    return row is not None
+
+
+def _worker_prepare(paths: list[Path], settings: Settings) -> Prepared:
+    return prepare_batch(paths, settings, _worker_known)

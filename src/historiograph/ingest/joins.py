@@ -20,37 +20,36 @@ _LOWER = "a-zà-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺ�
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 # A lowercase letter directly followed by a capitalised word of 3+ letters.
 _BOUNDARY = re.compile(rf"(?<=[{_LOWER}])(?=[{_UPPER}][{_LOWER}]{{2,}})")
-_TOKEN = re.compile(r"\S+")
+# The capitalised word that ends at a boundary.
+_SEGMENT = re.compile(rf"[{_UPPER}][{_LOWER}]+$")
 _DOT = re.compile(rf"(?<=[{_LOWER}]{{3}})\.(?=[{_UPPER}][{_LOWER}]{{2,}}\b)")
 _NAME_PREFIXES = {"Mac", "Van", "Von", "Della", "Fitz", "Mc", "De", "Di", "Da", "La", "Le", "Du"}
-_URLISH = re.compile(r"\S*(?:://|www\.|@)\S*")
+_URL_MARK = re.compile(r"://|www\.|@")
 
 
 def find_join_repairs(text: str, *, skip: Sequence[Span] = ()) -> list[Edit]:
     """Edits (kind ``join``) inserting the missing space between run-together words."""
-    blocked = [(m.start(), m.end()) for m in _URLISH.finditer(text)]
+    blocked = [_around(text, m.start()) for m in _URL_MARK.finditer(text)]
     blocked.extend((s.start, s.end) for s in skip)
     edits = []
-    for token in _TOKEN.finditer(text):
-        word = token.group()
-        if len(word) < 6 or word.isupper() or word.islower():
+    # One C-level scan finds the rare candidate boundaries; only those get Python work.
+    for boundary in _BOUNDARY.finditer(text):
+        position = boundary.start()
+        segment = _SEGMENT.search(text, max(0, position - 40), position)
+        # Split only after a capitalised word of 3+ letters that is not a name
+        # prefix ("McDonald", "MacArthur").
+        if segment is None or len(segment.group()) < 3 or segment.group() in _NAME_PREFIXES:
             continue
-        segment_start = 0
-        for boundary in _BOUNDARY.finditer(word):
-            segment = word[segment_start : boundary.start()].lstrip("([«“\"'")
-            # Only split after a capitalised word of 3+ letters that is not a name prefix.
-            if len(segment) >= 3 and segment[0].isupper() and segment not in _NAME_PREFIXES:
-                edits.append(
-                    Edit(
-                        token.start() + boundary.start(),
-                        token.start() + boundary.start(),
-                        " ",
-                        "join",
-                    )
-                )
-            segment_start = boundary.start()
+        edits.append(Edit(position, position, " ", "join"))
     edits.extend(Edit(m.end(), m.end(), " ", "join") for m in _DOT.finditer(text))
     return sorted(
         (e for e in edits if not any(a <= e.start < b for a, b in blocked)),
         key=lambda e: e.start,
     )
+
+
+def _around(text: str, index: int) -> tuple[int, int]:
+    """The whitespace-delimited chunk of ``text`` around ``index`` (a URL, an address)."""
+    start = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    ends = [e for e in (text.find(" ", index), text.find("\n", index)) if e >= 0]
+    return start, min(ends, default=len(text))

@@ -88,3 +88,23 @@ def test_layout_starts_sentences() -> None:
     starts = [t.text for t in doc if t.is_sent_start]
     assert "The" in starts and "At" in starts
     assert "coast" not in starts  # a hard-wrapped line goes on
+
+
+def test_acronyms_take_their_expansion_or_default_to_organisations() -> None:
+    from historiograph.nlp import acronyms
+
+    assert acronyms
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_acronyms")
+    doc = nlp.make_doc(
+        "The Special Operations Executive (SOE) sent men. The KPJ agreed. WWII ended."
+    )
+    doc.ents = [relabel(Span(doc, 1, 4), "organization", "model")]
+    doc = nlp.get_pipe("historiograph_acronyms")(doc)
+    found = {(e.text, e.label_, e._.hg_rule, e._.hg_expansion) for e in doc.ents}
+    assert ("SOE", "organization", "acronym", "Special Operations Executive") in found
+    assert not any(text == "WWII" for text, *_ in found)
+    assert ("KPJ", "organization", "acronym", None) in found
+    shouting = nlp.make_doc("JULY 27, 1939 GOOD NEWS FROM ALBANIA")
+    assert nlp.get_pipe("historiograph_acronyms")(shouting).ents == ()

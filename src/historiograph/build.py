@@ -134,6 +134,20 @@ def ingest_paths(
         jobs = 0  # workers could not see an in-memory base
     batches = _batches(files)
     results = _run_batches(batches, store, settings, jobs)
+    with store.bulk_load():
+        _record(results, batches, report, on_progress, done, total)
+    return report
+
+
+def _record(
+    results: Generator[BatchResult, None, None],
+    batches: list[list[Path]],
+    report: IngestReport,
+    on_progress: Callable[[Path | None, int, int], None] | None,
+    done: int,
+    total: int,
+) -> None:
+    """Add each batch's outcomes to the report as the batches are written."""
     try:
         for batch, result in zip(batches, results, strict=False):
             for outcome, detail in result.outcomes:
@@ -146,7 +160,6 @@ def ingest_paths(
                 break
     finally:
         results.close()
-    return report
 
 
 def _batches(files: list[Path]) -> list[list[Path]]:

@@ -10,8 +10,12 @@ Spans
     A span covers the words that carry the value, modifiers included ("the
     end of 1942", "near the end of September 1944", "early 1943", "c. 1943",
     "the night of July 24-25, 1942", "the years 1940-41") but not a leading
-    preposition ("in", "on", "at", "by", "from", "between").  A bare "the"
+    preposition ("in", "on", "at", "by", "from"), except the "between" of
+    "between 1941 and 1945", which is what makes it a range.  A bare "the"
     is kept before decades, centuries, seasons and "the 7th of April".
+    "and" joins a list, not a range ("in 1914 and 1915", "in September and
+    December 1942" give two expressions), except between seasons ("summer
+    and autumn 1943" is one interval).
 
 Context (incomplete dates)
     "On March 29" has no year.  It takes the year of the running context:
@@ -39,11 +43,24 @@ Context (incomplete dates)
 
 Not dates
     A month name needs a day, a year or a part word next to it ("the end of
-    June"); a bare number needs a cue to be a year (a preposition such as
-    "in"/"by"/"of"/"since", "the year(s)", a part word, "c.", an era, a
-    parenthesis, or another year in a list or range) and must lie within
-    1000-2100.  References ("p. 17", "vol. 1", "NOKW 1088") and quantities
-    ("2,000 fighters", "1500 men") are never dates.  Times of day are ignored.
+    June"); it must be capitalised ("May", "MAY") unless a day comes first
+    ("7 july 1941"), since "may" and "march" are ordinary words.  A bare
+    number needs a cue to be a year (a preposition such as "in"/"by"/"of"/
+    "since", "the year(s)", a part word, "c.", an era, a parenthesis, or
+    another year in a list or range) and must lie within 1000-2100.
+    References ("p. 17", "vol. 1", "NOKW 1088") and quantities ("2,000
+    fighters", "1500 men", "a force of 1500") are never dates.  Times of day
+    are ignored.  Numeric dates read day first ("19/06/2021") unless only the
+    month-first reading is a date ("06/19/2021"); two-digit years are never
+    read ("19/06/21"), as their century is a guess.
+
+EDTF
+    Values use EDTF levels 0-1: "1939-04-07", "1942-09", "1939-23" (seasons
+    21-24), "193X", "18XX", "1943~", and intervals of those.  Years BC are
+    astronomical ("44 B.C." is "-0043"), so ``earliest``/``latest`` strings
+    sort as dates only for years AD.  Seasons are never marked approximate
+    ("1943-21~" is not valid EDTF).  Winter's bounds take in both readings of
+    "winter 1943" (Jan-Feb 1943, Dec 1943-Feb 1944).
 """
 
 from __future__ import annotations
@@ -59,6 +76,7 @@ __all__ = ["CONTEXT_REACH", "TemporalExpression", "find_temporal_expressions"]
 
 CONTEXT_REACH = 4000  # characters without a year, plus a paragraph break, end a context
 _HEAD_LINES = 3  # a dateline is among the first three non-blank lines
+_LINE_REACH = 1000  # how far a footnote marker or a date-only line is looked for
 _SIMPLE_EDTF = re.compile(r"(-?\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
 
 
@@ -84,7 +102,8 @@ def _anchor_year(anchor: str | None) -> int | None:
     m = _SIMPLE_EDTF.match(value)
     if m is None:
         raise ValueError(f"anchor must be an EDTF date with a year, got {anchor!r}")
-    if m.end() != len(value):
+    month = int(m.group(2) or 1)
+    if m.end() != len(value) or not (1 <= month <= 12 or 21 <= month <= 24):
         # Rarer shapes go through the full (slow) parser, once per call.
         from edtf import is_valid_edtf
 
@@ -100,14 +119,22 @@ def _published_value(published: str | None) -> str | None:
     return published.strip().rstrip("?~%") if published else None
 
 
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end < 0 else line_end
+def _line_start(text: str, start: int) -> int | None:
+    """Where the line holding ``start`` begins; None if over _LINE_REACH before it.
+
+    Bounded, so that a text without line breaks is not scanned once per date.
+    """
+    floor = max(0, start - _LINE_REACH)
+    line_start = text.rfind("\n", floor, start) + 1
+    return line_start if line_start or floor == 0 else None
 
 
-def _date_only_line(text: str, start: int, end: int) -> bool:
-    line_start, line_end = _line_bounds(text, start, end)
+def _date_only_line(text: str, start: int, end: int, line_start: int | None) -> bool:
+    if line_start is None:
+        return False
+    line_end = text.find("\n", end, end + _LINE_REACH)
+    if line_end < 0:
+        line_end = len(text) if len(text) - end < _LINE_REACH else end + _LINE_REACH
     rest = text[line_start:start] + " " + text[end:line_end]
     return tp.DATE_ONLY_REST.match(rest) is not None
 
@@ -206,8 +233,9 @@ def find_temporal_expressions(
     dateline_seen = False
     found: list[TemporalExpression] = []
     for cand in scan(text):
-        line_start = text.rfind("\n", 0, cand.start) + 1
-        note_line = line_start if tp.NOTE_LINE.match(text, line_start) else None
+        line_start = _line_start(text, cand.start)
+        note = line_start is not None and tp.NOTE_LINE.match(text, line_start) is not None
+        note_line = line_start if note else None
         resolved = _resolve(cand, context.year_at(cand.start, note_line))
         if resolved is None:
             continue
@@ -225,8 +253,9 @@ def find_temporal_expressions(
                 tv.iso(tv.upper(last)),
             )
         )
-        narrative = cand.narrative and last.unit not in ("decade", "century") and not anchored
-        if narrative and _date_only_line(text, cand.start, cand.end):
+        coarse = {lo.unit, (hi or lo).unit} & {"decade", "century"}  # before narrowing
+        narrative = cand.narrative and not coarse and not anchored
+        if narrative and _date_only_line(text, cand.start, cand.end, line_start):
             if not dateline_seen and _in_head(text, cand.start):
                 dateline_seen, narrative = True, False
             elif value == published_value:

@@ -2,18 +2,21 @@
 
 The scanner works in three steps, each with its own patterns here:
 
-1. :data:`TRIGGER` finds the few places where a date can *start* its core: a
-   number, a month name, a season word, an ordinal century word.  Plain prose
-   has one every few hundred characters, so everything else runs rarely.
-2. A *family* pattern (:data:`FAMILIES`) is matched at the trigger, forwards:
-   "April 7, 1939", "July 24-25, 1942", "September to December 1942", ...
-3. :data:`PREFIX` is matched backwards, on the few dozen characters before the
-   core, for the words that modify it ("the end of", "early", "c.", "the
-   night of") or cue it ("in" before a bare year).
+1. :data:`TRIGGER` (and :data:`CENTURY_WORD`) find the few places where a
+   date's core can start: a number, a capitalised month name, "century".
+   Plain prose has one every few hundred characters, so the rest runs rarely.
+2. A *family* pattern (:data:`DIGIT_FAMILIES`, :data:`MONTH_FAMILIES`) is
+   matched at the trigger, forwards: "April 7, 1939", "July 24-25, 1942",
+   "September to December 1942", ...  Seasons and ordinal words are found
+   backwards from the year or "century" they need (:data:`SEASON_BEFORE`,
+   :data:`CENTURY_WORDS_BEFORE`).
+3. :data:`PREFIX` is matched on the few words before the core, for those
+   that modify it ("the end of", "early", "c.", "the night of") or cue it
+   ("in" before a bare year).
 
 Month names are case-sensitive on purpose: "May" and "March" are also a
 modal and a verb, so only their capitalised forms count, and lowercase forms
-only for months that are not ordinary English words.
+only after a day ("7 july") and only for months that are not ordinary words.
 """
 
 from __future__ import annotations
@@ -221,7 +224,6 @@ def _compile(sources: list[tuple[str, str]]) -> list[Family]:
 # Which families to try depends on what the trigger found.
 DIGIT_FAMILIES = _compile(_DIGIT_SOURCES)
 MONTH_FAMILIES = _compile(_MONTH_SOURCES)
-MONTH_WORDS = frozenset(_FULL_FORMS + _ABBREVIATION_FORMS)
 # Seasons always come with a year, so they are found from the year backwards
 # ("summer and autumn 1943", "the autumn of 1939", "Spring in 1943"): lowercase
 # season words in the trigger would slow the scan down eightfold.
@@ -298,11 +300,18 @@ PREFIX = re.compile(
     rf"(?P<part>{_PART_WORDS})\s+of\s+(?:the\s+)?"
     r"|(?P<the2>\bthe\s+)?(?P<adj>\b(?:early|mid|late))(?:\s*-\s*|\s+)(?P<adjin>in\s+)?"
     r"|(?P<night>\bthe\s+(?:night|nights|morning|evening|afternoon|day|days)\s+of\s+)"
-    r"|(?P<years>\b(?:the\s+)?years?\s+)"
+    r"|(?P<years>\b(?:the\s+)?years?\s+(?:of\s+our\s+lord\s+)?)"
     r"|(?P<the>\bthe\s+))?"
     r"(?P<era>(?-i:A\.\s?D\.|AD)\s*)?"
     rf"(?P<wd>\b{_WEEKDAY},?\s+(?:the\s+)?)?\Z",
     re.IGNORECASE,
+)
+# The words a PREFIX match can start with: other words are skipped unmatched.
+PREFIX_FIRST_WORDS = frozenset(
+    _PREPOSITIONS.split("|")
+    + "around about circa approximately roughly some sometime c ca circ near nearer toward towards"
+    " the early mid late year years a ad monday tuesday wednesday thursday friday saturday"
+    " sunday".split()
 )
 # Prepositions that make a bare number a year: "in 1935", "by 1942", "of 1939".
 YEAR_CUES = frozenset(

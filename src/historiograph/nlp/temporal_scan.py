@@ -52,9 +52,23 @@ class Prefix:
     era: bool = False  # "A.D. 1066"
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _prefix(text: str, core: int, floor: int) -> Prefix:
-    m = tp.PREFIX.search(text, max(floor, core - _LOOKBACK), core)
-    if m is None or m.start() == core:
+    lo = max(floor, core - _LOOKBACK)
+    # Every prefix ends in a space, "-" ("mid-1943") or "." ("c.1943").
+    if core == lo or not (text[core - 1].isspace() or text[core - 1] in "-."):
+        return Prefix(core, core, core)
+    # Anchored matches from each word start, leftmost (longest) first: ten
+    # anchored attempts instead of a search from every character.
+    for word in _WORD.finditer(text, lo, core):
+        if word.group().lower() not in tp.PREFIX_FIRST_WORDS:
+            continue
+        m = tp.PREFIX.match(text, word.start(), core)
+        if m is not None:
+            break
+    else:
         return Prefix(core, core, core)
     prep = m.group("prep")
     keep = m.end("prep") if prep else m.start()
@@ -159,17 +173,18 @@ def _numeric(m: re.Match[str], text: str, pre: Prefix) -> Result:
     return [_single(pre, m.end(), _day_point(int(m.group("y")), month, day))]
 
 
-def _day_range_df(m: re.Match[str], text: str, pre: Prefix) -> Result:
+def _day_range(m: re.Match[str], text: str, pre: Prefix) -> Result:
+    """ "July 24-25, 1942", "17 to 22 March 1943", "the night of 24/25 July"."""
     month, year = _month(m.group("m")), _opt_year(m, "y")
     d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
     if _is_list(m, pre):
-        first = Candidate(pre.start, m.end("d1"), _day_point(year, month, d1))
+        day_first = m.start("d1") < m.start("m")
+        first = _single(pre, m.end("d1"), _day_point(year, month, d1), the=day_first)
         return [first, Candidate(m.start("d2"), m.end(), _day_point(year, month, d2))]
     if d1 >= d2:
         return None
-    return [
-        _range(pre, m.end(), _day_point(year, month, d1), _day_point(year, month, d2), the=True)
-    ]
+    lo, hi = _day_point(year, month, d1), _day_point(year, month, d2)
+    return [_range(pre, m.end(), lo, hi, the=True)]
 
 
 def _date_range(m: re.Match[str], text: str, pre: Prefix) -> Result:
@@ -190,19 +205,6 @@ def _date(m: re.Match[str], text: str, pre: Prefix) -> Result:
     point = _day_point(_opt_year(m, "y"), _month(m.group("m")), _day(m.group("d")))
     # "the 7th of April" keeps its article; "the April 7, 1939 invasion" does not.
     return [_single(pre, m.end(), point, the=m.start("d") < m.start("m"))]
-
-
-def _day_range_mf(m: re.Match[str], text: str, pre: Prefix) -> Result:
-    month, year = _month(m.group("m")), _opt_year(m, "y")
-    d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
-    if _is_list(m, pre):
-        first = _single(pre, m.end("d1"), _day_point(year, month, d1))
-        return [first, Candidate(m.start("d2"), m.end(), _day_point(year, month, d2))]
-    if d1 >= d2:
-        return None
-    return [
-        _range(pre, m.end(), _day_point(year, month, d1), _day_point(year, month, d2), the=True)
-    ]
 
 
 def _year_range(m: re.Match[str], text: str, pre: Prefix) -> Result:
@@ -340,7 +342,7 @@ def _bare_month(m: re.Match[str], text: str, pre: Prefix) -> Result:
 _HANDLERS: dict[str, Callable[[re.Match[str], str, Prefix], Result]] = {
     "iso": _iso,
     "numeric": _numeric,
-    "day_range_df": _day_range_df,
+    "day_range_df": _day_range,
     "date_range_df": _date_range,
     "date_df": _date,
     "year_range": _year_range,
@@ -349,7 +351,7 @@ _HANDLERS: dict[str, Callable[[re.Match[str], str, Prefix], Result]] = {
     "year_era": _year_era,
     "year_list": _year_list,
     "date_range_mf": _date_range,
-    "day_range_mf": _day_range_mf,
+    "day_range_mf": _day_range,
     "date_mf": _date,
     "month_range": _month_range,
     "month_year": _month_year,

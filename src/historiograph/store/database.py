@@ -22,6 +22,8 @@ from historiograph.store.knowledge import delete_extraction, save_extraction
 from historiograph.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "historiograph.db"
+_FTS_AUTOMERGE = 4  # FTS5's default
+_FTS_MERGE_PAGES = 2000
 SaveOutcome = Literal["added", "replaced", "updated", "unchanged"]
 
 
@@ -147,6 +149,32 @@ class Store:
         for statement in rollback.split("; "):
             if self.conn.in_transaction:
                 self.conn.execute(statement)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Write many sources faster: full-text segments are merged once at the end.
+
+        FTS5 merges index segments as it goes (``automerge``); during a bulk
+        load that work is redone again and again. It is switched off for the
+        load and one bounded merge runs after it. If the process dies midway,
+        the index is still correct, only less merged (FTS5's crisis merges
+        still bound the number of segments).
+        """
+        self._fts_setting("automerge", 0)
+        try:
+            yield
+        finally:
+            self._fts_setting("automerge", _FTS_AUTOMERGE)
+            self._fts_setting("merge", _FTS_MERGE_PAGES)
+
+    def _fts_setting(self, name: str, value: int) -> None:
+        try:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO passages_fts(passages_fts, rank) VALUES (?, ?)", (name, value)
+                )
+        except StoreError:
+            pass  # a read-only or full store: the load itself reports why
 
     # -- writing ---------------------------------------------------------------
 

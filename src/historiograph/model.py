@@ -66,6 +66,26 @@ class ParsedSource:
     passages: list[Passage]
     extraction: Extraction | None = None  # filled by the NLP stage
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Parsed sources travel from worker processes to the writer; most
+        # passages are verbatim slices of the original, so only their offsets
+        # need to travel (this halves what is pickled).
+        state = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        state["passages"] = [
+            (p.start, p.end, None if p.text == self.original[p.start : p.end] else p.text)
+            for p in self.passages
+        ]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        original = state["original"]
+        state["passages"] = [
+            Passage(start, end, original[start:end] if text is None else text)
+            for start, end, text in state["passages"]
+        ]
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:

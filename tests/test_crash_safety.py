@@ -51,7 +51,7 @@ def _consistent(db: Path) -> int:
 
 def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, 300)
+    _write_corpus(corpus, 600)
     db = tmp_path / "kb.db"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env)
@@ -70,10 +70,10 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL, "the child finished before it could be killed"
     stored = _consistent(db)
-    assert 5 <= stored < 300
+    assert 5 <= stored < 600
     # Rerunning completes the job without duplicating anything.
     rerun = subprocess.run(
         [sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env, check=False
     )
     assert rerun.returncode == 0
-    assert _consistent(db) == 300
+    assert _consistent(db) == 600

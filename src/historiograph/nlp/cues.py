@@ -170,6 +170,44 @@ ORG_HEADS = [
     "Tribunal",
     "Court",
 ]
+# Heads of names of buildings and other places made by people.
+PLACE_HEADS = [
+    "Palace",
+    "Castle",
+    "Fortress",
+    "Citadel",
+    "Cathedral",
+    "Church",
+    "Mosque",
+    "Synagogue",
+    "Monastery",
+    "Bridge",
+    "Square",
+    "Street",
+    "Avenue",
+    "Station",
+    "Airport",
+    "Harbour",
+    "Harbor",
+    "Hotel",
+    "Prison",
+    "Gate",
+    "Tower",
+    "Park",
+    "Mountains",
+    "Hills",
+    "Pass",
+    "Bay",
+    "Gulf",
+    "Sea",
+    "Lake",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Plain",
+    "Valley",
+    "Basin",
+]
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "into"}
 NOT_PLACES = {
     "january",
@@ -319,6 +357,7 @@ def _patterns() -> dict[str, list[list[TokenPattern]]]:
                 {"LOWER": {"IN": ["district", "region", "province", "valley", "river", "county"]}},
             ],
         ],
+        "place_head": [[_NAMEISH, {"ORTH": {"IN": PLACE_HEADS}}]],
         "org_head": [
             [
                 _NAMEISH,
@@ -392,6 +431,10 @@ class EntityCues:
             label = "place"
         elif rule == "place_noun_after":
             end -= 1
+            label = "place"
+        elif rule == "place_head":
+            if end - start < 2:
+                return None  # a bare "Palace" is not a name
             label = "place"
         elif rule in {"org_head", "event_head"}:
             while end > start and doc[end - 1].lower_ in {"of", "the"}:

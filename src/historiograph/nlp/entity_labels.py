@@ -79,6 +79,12 @@ class EntityTypes:
             if label == "group" and ent.text.lower().rstrip("s") in IDEOLOGIES:
                 continue  # adherents of an ideology are not a named group
             trimmed = trim_span(ent)
+            if (
+                trimmed is not None
+                and trimmed.text[:1].islower()
+                and trimmed[0].lower_ not in _NAME_PARTICLES
+            ):
+                continue  # "anti-Zogist", "pan-Slavist": descriptions, not names
             if trimmed is not None:
                 ents.append(relabel(trimmed, label, "model"))
         doc.ents = ents

@@ -16,7 +16,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from historiograph.nlp.entity_labels import adjectival, register_extensions, relabel
+from historiograph.nlp.cues import EVIDENCE_KEY
+from historiograph.nlp.entity_labels import WEIGHTS, adjectival, register_extensions, relabel
 from historiograph.nlp.names import name_key
 
 
@@ -34,6 +35,8 @@ class EntityConsistency:
             if ent.label_ == "person" and len(ent) > 1:
                 # "Tempo" alone is the person "Svetozar Vukmanović Tempo" named short.
                 votes[name_key(ent[-1].text)]["person"] += float(ent._.hg_weight)
+        for span in doc.spans.get(EVIDENCE_KEY, []):
+            votes[name_key(span.text)][span.label_] += WEIGHTS["cue"]
         winner = {key: max(kinds.items(), key=lambda kv: kv[1])[0] for key, kinds in votes.items()}
         ents = []
         for ent in doc.ents:

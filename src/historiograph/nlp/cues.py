@@ -236,6 +236,7 @@ NOT_PLACES = {
     "christmas",
     "easter",
 } | set(TITLES)
+EVIDENCE_KEY = "hg_evidence"  # doc.spans key of spans that only vote
 # Heads of names of happenings: conferences, risings, treaties, battles, days.
 EVENT_HEADS = [
     "Conference",
@@ -417,7 +418,25 @@ class EntityCues:
         found.extend(self._locatives(doc))
         if found:
             doc.ents = merge_entities(doc.ents, found)
+        doc.spans[EVIDENCE_KEY] = self._nested_places(doc)
         return doc
+
+    @staticmethod
+    def _nested_places(doc: Doc) -> list[Span]:
+        """Places named inside happenings: "the Conference of Peza", "Battle of Kosovo".
+
+        The happening stays one entity; the place inside it only adds evidence
+        for the consistency vote, so "Peza" alone elsewhere is read as a place.
+        """
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ != "other" or ent[0].text not in EVENT_HEADS:
+                continue
+            for i in range(ent.start + 1, ent.end - 1):
+                if doc[i].lower_ == "of" and doc[i + 1].is_title:
+                    spans.append(Span(doc, i + 1, ent.end, label="place"))
+                    break
+        return spans
 
     @staticmethod
     def _cue_span(doc: Doc, rule: str, start: int, end: int) -> Span | None:

@@ -92,6 +92,13 @@ class Gazetteer:
         return doc
 
 
+def _only_adjectives_before(longer: Span, name: Span) -> bool:
+    """ "Soviet Red Army" around "Red Army": a describing adjective, not part of the name."""
+    if name.end != longer.end or name.start == longer.start:
+        return False
+    return all(token.tag_ == "JJ" for token in longer.doc[longer.start : name.start])
+
+
 def merge_entities(current: Iterable[Span], preferred: Iterable[Span]) -> list[Span]:
     """``current`` entities with ``preferred`` ones laid over them.
 
@@ -106,7 +113,11 @@ def merge_entities(current: Iterable[Span], preferred: Iterable[Span]) -> list[S
         if not overlapping:
             kept.append(ent)
         elif all(
-            ent.start <= s.start and s.end <= ent.end and len(ent) > len(s) for s in overlapping
+            ent.start <= s.start
+            and s.end <= ent.end
+            and len(ent) > len(s)
+            and not _only_adjectives_before(ent, s)
+            for s in overlapping
         ):
             kept.append(ent)
             chosen = [s for s in chosen if s not in overlapping]

@@ -8,6 +8,7 @@ also common English words ("Will", "Mark", "General") are left out, so
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -28,4 +29,11 @@ def given_names() -> frozenset[str]:
             name = name.replace("+", "-")
             if name[:1].isupper() and common[name.lower()] < _COMMON_WORD_FREQUENCY:
                 names.add(name)
+                # Texts often drop diacritics: "Milos" for "Miloš".
+                names.add(_fold(name))
     return frozenset(names)
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -120,6 +120,11 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX event_mentions_by_mention ON event_mentions(mention_id);
     """,
+    # 3: larger full-text index pages (new segments only): fewer pages to
+    # write per indexed passage, about 10% faster ingest here.
+    """
+    INSERT INTO passages_fts(passages_fts, rank) VALUES ('pgsz', 4050);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.tokens import Span
 
 from historiograph.errors import HistoriographError
@@ -108,3 +110,22 @@ def test_acronyms_take_their_expansion_or_default_to_organisations() -> None:
     assert ("KPJ", "organization", "acronym", None) in found
     shouting = nlp.make_doc("JULY 27, 1939 GOOD NEWS FROM ALBANIA")
     assert nlp.get_pipe("historiograph_acronyms")(shouting).ents == ()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_extraction_never_breaks_offsets(text: str) -> None:
+    from historiograph.ingest.pipeline import parse_text
+    from historiograph.nlp.extract import extract
+    from historiograph.nlp.pipeline import default_pipeline
+
+    if not text.strip():
+        return
+    parsed = parse_text(text)
+    found = extract(parsed, default_pipeline(dates=False))
+    for item in [*found.mentions, *found.dates]:
+        assert 0 <= item.start < item.end <= len(text)
+        assert text[item.start : item.end] == item.text
+    for event in found.events:
+        assert 0 <= event.start < event.end <= len(text)
+        assert all(0 <= i < len(found.mentions) for i in [*event.participants, *event.places])

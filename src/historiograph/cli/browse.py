@@ -6,6 +6,7 @@ import argparse
 import json
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -65,10 +66,18 @@ def run_sources(args: argparse.Namespace) -> int:
             row.language or "",
             row.kind,
             str(row.char_count),
-            escape(row.path),
+            escape(_short_path(row.path)),
         )
     _console().print(table)
     return 0
+
+
+def _short_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -104,10 +113,14 @@ def run_summary(args: argparse.Namespace) -> int:
     console = _console()
     console.print(
         f"[bold]{args.db}[/bold]: {counts['sources']} sources, "
-        f"{counts['passages']} searchable passages, {counts['edits']} repairs"
+        f"{counts['passages']} searchable passages, {counts['edits']} repairs, "
+        f"{counts['entities']} entities in {counts['mentions']} mentions, "
+        f"{counts['dates']} dates, {counts['events']} events"
     )
     kinds = {k.removeprefix("spans."): v for k, v in counts.items() if k.startswith("spans.")}
     console.print("spans: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     run_sources(argparse.Namespace(db=args.db, json=False))
-    console.print('try: historiograph search "Vërlaci" --db ' + escape(args.db))
+    db = escape(args.db)
+    console.print(f'try: historiograph search "Vërlaci" --db {db}')
+    console.print(f"     historiograph timeline --entity Tito --db {db}")
     return 0

@@ -5,7 +5,9 @@ Library first: the CLI and exports call these same functions.
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 from historiograph.build import IngestReport, ingest_paths
 from historiograph.errors import HistoriographError, QueryError, SourceError, StoreError
@@ -34,7 +36,9 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
+    "build_pipeline",
     "export_json",
+    "extract",
     "ingest_paths",
     "parse_file",
     "parse_text",
@@ -43,3 +47,16 @@ __all__ = [
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# The NLP entry points load spaCy, which takes a second or two: they are
+# imported on first use, so `import historiograph` and the CLI stay quick.
+_LAZY = {
+    "build_pipeline": "historiograph.nlp.pipeline",
+    "extract": "historiograph.nlp.extract",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'historiograph' has no attribute {name!r}")

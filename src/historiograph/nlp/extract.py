@@ -13,10 +13,11 @@ from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from historiograph.ingest.offsets import CleanView
-from historiograph.model import DateMention, Event, Extraction, Mention, ParsedSource, Span
-from historiograph.nlp.temporal import find_temporal_expressions
+from historiograph.model import DateMention, Edit, Event, Extraction, Mention, ParsedSource, Span
+from historiograph.nlp.temporal import TemporalExpression, find_temporal_expressions
 
 _CHUNK = 100_000  # characters per spaCy doc; long books are cut at paragraph breaks
 _PARTICIPANT_TYPES = {"person", "organization", "group"}
@@ -25,10 +26,10 @@ _LABEL_LIMIT = 200
 
 
 def nlp_view(
-    original: str, edits: Sequence[object], boilerplate: Sequence[Span]
+    original: str, edits: Sequence[Edit], boilerplate: Sequence[Span]
 ) -> tuple[str, CleanView]:
     """The text NLP reads: the cleaned view with boilerplate replaced by spaces."""
-    view = CleanView(original, edits)  # type: ignore[arg-type]
+    view = CleanView(original, edits)
     text = view.text
     pieces: list[str] = []
     position = 0
@@ -112,6 +113,8 @@ def _collect(
         if start >= end:
             continue
         attrs = {"rule": ent._.hg_rule}
+        if SpacySpan.has_extension("hg_expansion") and ent._.hg_expansion:
+            attrs["expansion"] = ent._.hg_expansion
         if ent.text != original[start:end]:
             attrs["clean"] = ent.text
         result.mentions.append(Mention(start, end, original[start:end], ent.label_, attrs))
@@ -122,14 +125,14 @@ def _event(
     text: str,
     view: CleanView,
     original: str,
-    expression: object,
+    expression: TemporalExpression,
     date_index: int,
     sentences: list[tuple[int, int]],
     mention_clean: list[tuple[int, int]],
     mentions: list[Mention],
 ) -> Event | None:
     """The dated statement around a temporal expression, or None for a bare date line."""
-    start, end = expression.start, expression.end  # type: ignore[attr-defined]
+    start, end = expression.start, expression.end
     k = bisect_right(sentences, (start, len(text) + 1)) - 1
     if k < 0 or sentences[k][1] < end:
         sentence = (text.rfind("\n", 0, start) + 1, _line_end(text, end))
@@ -147,9 +150,9 @@ def _event(
     ]
     evidence_start, evidence_end = view.span_to_original(clause_start, clause_end)
     return Event(
-        edtf=expression.edtf,  # type: ignore[attr-defined]
-        earliest=expression.earliest,  # type: ignore[attr-defined]
-        latest=expression.latest,  # type: ignore[attr-defined]
+        edtf=expression.edtf,
+        earliest=expression.earliest,
+        latest=expression.latest,
         label=_label(clause),
         start=evidence_start,
         end=evidence_end,

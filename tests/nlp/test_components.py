@@ -129,3 +129,21 @@ def test_extraction_never_breaks_offsets(text: str) -> None:
     for event in found.events:
         assert 0 <= event.start < event.end <= len(text)
         assert all(0 <= i < len(found.mentions) for i in [*event.participants, *event.places])
+
+
+def test_a_person_shaped_name_with_an_article_or_an_organisation_gloss_is_an_organisation() -> None:
+    register_extensions()
+    nlp = spacy.blank("en")
+    cue = nlp.add_pipe("historiograph_entity_cues")
+    doc = nlp.make_doc("They fought the “Balli” while Enver Hoxha wrote.")
+    doc.ents = [
+        relabel(Span(doc, 4, 5), "person", "model"),
+        relabel(Span(doc, 7, 9), "person", "model"),
+    ]
+    found = {(e.text, e.label_) for e in cue(doc).ents}
+    assert ("Balli", "organization") in found and ("Enver Hoxha", "person") in found
+    glossed = nlp.make_doc("They set up «Balli Kombëtar» (National Front) in 1942.")
+    glossed.ents = [relabel(Span(glossed, 4, 6), "person", "model")]
+    assert [(e.text, e.label_) for e in cue(glossed).ents if e.text == "Balli Kombëtar"] == [
+        ("Balli Kombëtar", "organization")
+    ]

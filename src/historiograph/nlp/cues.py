@@ -418,8 +418,36 @@ class EntityCues:
         found.extend(self._locatives(doc))
         if found:
             doc.ents = merge_entities(doc.ents, found)
+        # After the merge, so the name-shaped cues above can be overruled.
+        articled = self._articled_names(doc)
+        if articled:
+            doc.ents = merge_entities(doc.ents, articled)
         doc.spans[EVIDENCE_KEY] = self._nested_places(doc)
         return doc
+
+    @staticmethod
+    def _articled_names(doc: Doc) -> list[Span]:
+        """People take no article: "the “Balli”" or "the Comintern" names an organisation,
+        and so does a name glossed with one: "«Balli Kombëtar» (National Front)"."""
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ != "person":
+                continue
+            i = ent.start - 1
+            while i >= 0 and doc[i].text in _OPENING_QUOTES:
+                i -= 1
+            articled = i >= 0 and doc[i].lower_ == "the"
+            j = ent.end
+            while j < len(doc) and doc[j].text in _CLOSING_QUOTES:
+                j += 1
+            glossed = (
+                j + 2 < len(doc)
+                and doc[j].text == "("
+                and any(t.text in ORG_HEADS for t in doc[j + 1 : min(j + 6, len(doc))])
+            )
+            if articled or glossed:
+                spans.append(relabel(ent, "organization", "cue"))
+        return spans
 
     @staticmethod
     def _nested_places(doc: Doc) -> list[Span]:

@@ -7,10 +7,13 @@ span how it was found (``span._.hg_rule``) and how strong that evidence is
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from historiograph.model import ENTITY_TYPES
+from historiograph.nlp.word_frequency import english_frequency
 
 # OntoNotes labels of the English model -> our types. Dates, numbers and
 # quantities are not entities here (dates have their own component).
@@ -85,6 +88,8 @@ class EntityTypes:
                 and trimmed[0].lower_ not in _NAME_PARTICLES
             ):
                 continue  # "anti-Zogist", "pan-Slavist": descriptions, not names
+            if trimmed is not None and len(trimmed) == 1 and _common_word(trimmed.text):
+                continue  # "the Party", "People": a capitalised common word, not a name
             if trimmed is not None:
                 ents.append(relabel(trimmed, label, "model"))
         doc.ents = ents
@@ -106,6 +111,14 @@ IDEOLOGIES = frozenset(
     "trotskyite liberal conservative democrat republican monarchist royalist bolshevik "
     "menshevik imperialist capitalist".split()
 )
+
+
+_COMMON_WORD_FREQUENCY = 100_000  # occurrences in pyspellchecker's English list
+
+
+@lru_cache(maxsize=4096)
+def _common_word(text: str) -> bool:
+    return english_frequency(text) >= _COMMON_WORD_FREQUENCY
 
 
 def adjectival(ent: Span, label: str | None = None) -> bool:

@@ -12,14 +12,13 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from historiograph.nlp.word_frequency import english_frequency
+
 _COMMON_WORD_FREQUENCY = 5_000  # occurrences in pyspellchecker's English list
 
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    from spellchecker import SpellChecker
-
-    common = SpellChecker(language="en").word_frequency
     raw = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_bytes()
     names = set()
     for line in raw.decode("iso-8859-1").splitlines():
@@ -27,7 +26,7 @@ def given_names() -> frozenset[str]:
             continue
         for name in line[3:29].split():
             name = name.replace("+", "-")
-            if name[:1].isupper() and common[name.lower()] < _COMMON_WORD_FREQUENCY:
+            if name[:1].isupper() and english_frequency(name) < _COMMON_WORD_FREQUENCY:
                 names.add(name)
                 # Texts often drop diacritics: "Milos" for "Miloš".
                 names.add(_fold(name))

@@ -286,6 +286,7 @@ WORK_NOUNS = [
 ]
 _OPENING_QUOTES = {"“", "«", "„", '"', "‘"}
 _CLOSING_QUOTES = {"”", "»", "“", '"', "’"}
+HEAD_WORDS = frozenset(ORG_HEADS) | frozenset(EVENT_HEADS) | frozenset(PLACE_HEADS)
 SPEECH_VERBS = {
     "say",
     "write",
@@ -504,7 +505,9 @@ class EntityCues:
         if label == "work":  # a title is kept whole, its article included
             return relabel(Span(doc, start, end), label, "cue")
         trimmed = trim_span(Span(doc, start, end))
-        return relabel(trimmed, label, "cue") if trimmed is not None else None
+        if trimmed is None or (len(trimmed) == 1 and trimmed[0].text in HEAD_WORDS):
+            return None  # "The Party": the head alone is not a name
+        return relabel(trimmed, label, "cue")
 
     @staticmethod
     def _given_name_people(doc: Doc) -> list[Span]:
@@ -552,12 +555,16 @@ class EntityCues:
     def _locatives(doc: Doc) -> list[Span]:
         """A proper name right after "in", "at" or "near" is a place ("in Labinot").
 
-        Applies to one-word names the model took for organisations and to
-        proper nouns it missed; months, weekdays and titles are not places.
+        Applies to names the statistical model took for organisations or
+        people ("in Gornji Vakuf") and to proper nouns it missed; months,
+        weekdays and titles are not places.
         """
         spans = []
         taken = {
-            i for ent in doc.ents if ent.label_ != "organization" for i in range(ent.start, ent.end)
+            i
+            for ent in doc.ents
+            if ent.label_ not in {"organization", "person"} or ent._.hg_rule != "model"
+            for i in range(ent.start, ent.end)
         }
         for token in doc[1:]:
             if doc[token.i - 1].lower_ not in LOCATIVE_PREPOSITIONS or token.i in taken:

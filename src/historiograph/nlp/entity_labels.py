@@ -88,7 +88,11 @@ class EntityTypes:
                 and trimmed[0].lower_ not in _NAME_PARTICLES
             ):
                 continue  # "anti-Zogist", "pan-Slavist": descriptions, not names
-            if trimmed is not None and len(trimmed) == 1 and _common_word(trimmed.text):
+            if (
+                trimmed is not None
+                and len(trimmed) == 1
+                and (_common_word(trimmed.text) or trimmed.text in _HEADS_ALONE)
+            ):
                 continue  # "the Party", "People": a capitalised common word, not a name
             if trimmed is not None:
                 ents.append(relabel(trimmed, label, "model"))
@@ -113,6 +117,11 @@ IDEOLOGIES = frozenset(
 )
 
 
+# Words that head names but are none alone ("the Conference", "the Committee").
+_HEADS_ALONE = frozenset(
+    "Party Committee Conference Congress Government Army Front Council Command Staff "
+    "Ministry Group Assembly Union League Movement Organization Organisation".split()
+)
 _COMMON_WORD_FREQUENCY = 100_000  # occurrences in pyspellchecker's English list
 
 

@@ -40,6 +40,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)  # "path: reason" (unsupported types)
     failed: list[str] = field(default_factory=list)  # "path: reason"
     stopped: str | None = None  # why the batch stopped early (the store failed)
+    resolution: object | None = None  # ResolutionSummary of the entity resolution that followed
 
     @property
     def ok(self) -> bool:
@@ -136,6 +137,13 @@ def ingest_paths(
     results = _run_batches(batches, store, settings, jobs)
     with store.bulk_load():
         _record(results, batches, report, on_progress, done, total)
+    if settings.nlp and (report.added or report.replaced) and report.stopped is None:
+        from historiograph.store.resolution import resolve_entities
+
+        try:
+            report.resolution = resolve_entities(store)
+        except StoreError as e:
+            report.stopped = str(e)
     return report
 
 

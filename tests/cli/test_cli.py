@@ -112,8 +112,9 @@ def test_export_has_entities_and_events(built: str, cli: Callable[..., CliResult
             original = originals[evidence["source"]]
             assert original[evidence["start"] : evidence["end"]] == evidence["text"]
     assert "1939-04-07" in dates and "1943-03-11" in dates
-    tito = [e for e in kb["entities"] if e["name"] == "Tito" and e["type"] == "person"]
-    assert tito and len(tito[0]["mentions"]) > 10
+    tito = [e for e in kb["entities"] if "Tito" in [e["name"], *e["aliases"]]]
+    assert len(tito) == 1 and tito[0]["type"] == "person" and len(tito[0]["mentions"]) > 30
+    assert {"Tito", "Josip Broz Tito"} <= {tito[0]["name"], *tito[0]["aliases"]}
 
 
 def test_timeline_is_chronological_and_filters(built: str, cli: Callable[..., CliResult]) -> None:

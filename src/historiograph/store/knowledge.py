@@ -18,13 +18,19 @@ def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extrac
     for mention in extraction.mentions:
         name = str(mention.attrs.get("clean", mention.text))
         key = name_key(name)
-        conn.execute(
-            "INSERT INTO entities (key, type, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (key, mention.type, " ".join(name.split())),
-        )
-        (entity_id,) = conn.execute(
-            "SELECT id FROM entities WHERE key = ? AND type = ?", (key, mention.type)
+        # A provisional entity per name and type; resolution regroups them.
+        row = conn.execute(
+            "SELECT id FROM entities WHERE key = ? AND type = ? ORDER BY id LIMIT 1",
+            (key, mention.type),
         ).fetchone()
+        if row is None:
+            cursor = conn.execute(
+                "INSERT INTO entities (key, type, name) VALUES (?, ?, ?)",
+                (key, mention.type, " ".join(name.split())),
+            )
+            entity_id = int(cursor.lastrowid or 0)
+        else:
+            entity_id = int(row[0])
         cursor = conn.execute(
             'INSERT INTO mentions (source_id, entity_id, start, "end", text, type, attrs)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -125,6 +125,38 @@ MIGRATIONS: list[str] = [
     """
     INSERT INTO passages_fts(passages_fts, rank) VALUES ('pgsz', 4050);
     """,
+    # 4: resolved entities: one row per real-world thing (names no longer
+    # unique), the links that justify each merge, and users' overrides.
+    """
+    PRAGMA defer_foreign_keys = ON;  -- mentions point at entities while the table is rebuilt
+    CREATE TABLE entities_resolved (
+        id   INTEGER PRIMARY KEY,
+        key  TEXT NOT NULL,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL
+    );
+    INSERT INTO entities_resolved (id, key, type, name) SELECT id, key, type, name FROM entities;
+    DROP TABLE entities;
+    ALTER TABLE entities_resolved RENAME TO entities;
+    CREATE INDEX entities_by_key ON entities(key, type);
+    CREATE TABLE entity_links (
+        entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        mention_a  INTEGER NOT NULL,
+        mention_b  INTEGER NOT NULL,
+        rule       TEXT NOT NULL,
+        score      REAL NOT NULL,
+        source_id  TEXT,                         -- evidence span, when the text states it
+        start      INTEGER,
+        "end"      INTEGER
+    );
+    CREATE INDEX entity_links_by_entity ON entity_links(entity_id);
+    CREATE TABLE entity_overrides (
+        id         INTEGER PRIMARY KEY,
+        action     TEXT NOT NULL CHECK (action IN ('merge', 'split', 'rename')),
+        args       TEXT NOT NULL,                -- JSON; mentions as [source id, start, end]
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

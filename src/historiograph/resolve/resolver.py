@@ -1,0 +1,361 @@
+"""Cluster mentions into entities, precision first, recording why each merge was made.
+
+Rules, in order (each merge is a :class:`Link` with its rule, score and evidence):
+
+1. ``same-name``: equal after normalisation (script, case, diacritics, titles,
+   possessives, run-together words): ``Mihailović`` = ``Mihailovic``;
+2. ``variant``: near-equal spellings of the same shape (rapidfuzz ratio, word by
+   word, same number of words): ``Mihailovic`` = ``Mihailovich``,
+   ``Svezozar Vukmanović Tempo`` = ``Svetozar Vukmanović Tempo``;
+3. ``reordered``: the same words of an organisation's name in another order,
+   a people's adjective standing for its country: ``Communist Party of
+   Albania`` = ``Albanian Communist Party``;
+4. ``acronym``: an acronym whose expansion the text gives, or the initials of
+   exactly one organisation's name: ``CPY`` = ``Communist Party of Yugoslavia``;
+5. ``partial``: a shorter form of exactly one longer name of a person
+   (``Tito`` = ``Josip Broz Tito``), first within a source, else in the corpus;
+6. ``alias``: aliases the text states ("Markovic was in reality Milovan Djilas").
+
+Never merged: names of different types, near-equal names that differ in a
+word that is not a spelling variant (``Petrovic`` / ``Popovic``, ``Communist
+Party of Albania`` / ``of Macedonia``), and different names side by side in one
+sentence (two people named together are two people), unless the text says so.
+
+Blocking keeps the cost near-linear: exact keys are grouped by hashing, and
+fuzzy comparison only happens inside blocks of names of one type sharing the
+first letters of their last word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+from historiograph.resolve.names import initials, normalise, split_camel
+
+_VARIANT_RATIO = 88.0  # whole name
+_WORD_RATIO = 80.0  # each word
+_LAST_WORD_RATIO = 85.0
+_MIN_FUZZY_LENGTH = 5
+_NEARBY = 120  # characters: mentions this close are "side by side"
+# Names joined as items of a list ("X, Y and Z") are different things.
+_COORDINATED = re.compile(r"^\s*(?:,|;|and|&|or|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+_ALIAS = re.compile(
+    r"^\s*(?:,\s*)?(?:was|is|were)\s+(?:in reality|really|actually|in fact|an alias (?:for|of)|"
+    r"the alias of|the pseudonym of|the nom de guerre of|also known as)\s+$"
+    r"|^\s*(?:,\s*)?(?:alias|a\.k\.a\.|aka|also known as|known as|called)\s+$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """One mention as resolution sees it."""
+
+    id: int
+    source: str
+    text: str  # the (cleaned) name
+    type: str
+    start: int
+    end: int
+    expansion: str | None = None  # an acronym's expansion, when the text gives it
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two mentions were put in one entity."""
+
+    a: int
+    b: int
+    rule: str
+    score: float
+    evidence: tuple[str, int, int] | None = None  # source, start, end of the stated alias
+
+
+@dataclass(slots=True)
+class Cluster:
+    type: str
+    name: str
+    mentions: list[int] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+
+class Resolver:
+    def __init__(
+        self, mentions: Sequence[NameMention], texts: Callable[[str], str | None] | None = None
+    ) -> None:
+        self.mentions = {m.id: m for m in mentions}
+        self._texts = texts or (lambda source: None)
+        self.uf = _UnionFind(self.mentions)
+        self.links: list[Link] = []
+        self.key = {m.id: normalise(split_camel(m.text)) for m in mentions}
+        self.by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for m in mentions:
+            if self.key[m.id]:
+                self.by_key[(m.type, self.key[m.id])].append(m.id)
+        self._text_cache: dict[str, str | None] = {}
+        self.apart = self._side_by_side(mentions)
+        self._clusters: dict[int, list[int]] = {i: [i] for i in self.mentions}
+
+    def texts(self, source: str) -> str | None:
+        """A source's original text (the last one asked for is kept)."""
+        if source not in self._text_cache:
+            self._text_cache = {source: self._texts(source)}
+        return self._text_cache[source]
+
+    # -- constraints ------------------------------------------------------------
+
+    def _side_by_side(self, mentions: Sequence[NameMention]) -> set[frozenset[str]]:
+        """Pairs of unrelated names named close together in one source.
+
+        "Milos Markovic, Vladimir Petrovic and Koca Popovic" are three people;
+        but "Josip Broz Tito ... Tito" or "Mihailovic ... Mihailovich" near
+        each other share a word or a spelling, and may still be one.
+        """
+        pairs: set[frozenset[str]] = set()
+        by_source: dict[str, list[NameMention]] = defaultdict(list)
+        for m in mentions:
+            by_source[m.source].append(m)
+        for items in by_source.values():
+            items.sort(key=lambda m: m.start)
+            for i, m in enumerate(items):
+                for other in items[i + 1 :]:
+                    if other.start - m.end > _NEARBY:
+                        break
+                    a, b = self.key[m.id], self.key[other.id]
+                    if other.type != m.type or a == b:
+                        continue
+                    text = self.texts(m.source)
+                    between = text[m.end : other.start] if text is not None else None
+                    coordinated = between is not None and _COORDINATED.match(between) is not None
+                    if coordinated or not _related(a, b):
+                        pairs.add(frozenset((a, b)))
+        return pairs
+
+    def _may_join(self, a: int, b: int) -> bool:
+        keys_a = {self.key[i] for i in self._clusters[self.uf.find(a)]}
+        keys_b = {self.key[i] for i in self._clusters[self.uf.find(b)]}
+        return not any(frozenset((x, y)) in self.apart for x in keys_a for y in keys_b)
+
+    def _link(
+        self,
+        a: int,
+        b: int,
+        rule: str,
+        score: float,
+        evidence: tuple[str, int, int] | None = None,
+        *,
+        check: bool = True,
+    ) -> None:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb or (check and not self._may_join(a, b)):
+            return
+        self.uf.union(a, b)
+        merged = self._clusters.pop(ra) + self._clusters.pop(rb)
+        self._clusters[self.uf.find(a)] = merged
+        self.links.append(Link(a, b, rule, round(score, 3), evidence))
+
+    # -- rules ------------------------------------------------------------------
+
+    def run(self) -> list[Cluster]:
+        for ids in self.by_key.values():
+            for other in ids[1:]:
+                self._link(ids[0], other, "same-name", 1.0, check=False)
+        self._variants()
+        self._reordered()
+        self._acronyms()
+        self._partials()
+        self._aliases()
+        return self._build()
+
+    def _representatives(self) -> dict[tuple[str, str], int]:
+        return {key: ids[0] for key, ids in self.by_key.items()}
+
+    def _variants(self) -> None:
+        blocks: dict[tuple[str, str, int], list[tuple[str, int]]] = defaultdict(list)
+        for (kind, key), first in self._representatives().items():
+            if len(key) >= _MIN_FUZZY_LENGTH:
+                last = key.split()[-1]
+                blocks[(kind, last[:2], len(key.split()))].append((key, first))
+        for items in blocks.values():
+            for i, (key_a, id_a) in enumerate(items):
+                for key_b, id_b in items[i + 1 :]:
+                    score = _variant_score(key_a, key_b)
+                    if score is not None:
+                        self._link(id_a, id_b, "variant", score)
+
+    def _reordered(self) -> None:
+        bags: dict[tuple[str, tuple[str, ...]], int] = {}
+        for (kind, key), first in self._representatives().items():
+            if kind not in {"organization", "other"} or len(key.split()) < 3:
+                continue
+            bag = _bag(key)
+            if (kind, bag) in bags:
+                self._link(bags[(kind, bag)], first, "reordered", 1.0)
+            else:
+                bags[(kind, bag)] = first
+
+    def _acronyms(self) -> None:
+        by_initials: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for (kind, key), first in self._representatives().items():
+            if len(key.split()) >= 2:
+                by_initials[(kind, initials(key))].append(first)
+        for m in self.mentions.values():
+            key = self.key[m.id]
+            if m.expansion:
+                target = self.by_key.get((m.type, normalise(m.expansion)))
+                if target:
+                    self._link(m.id, target[0], "acronym", 1.0)
+                    continue
+            if " " not in key and 2 <= len(key) <= 6 and m.text.isupper():
+                candidates = {self.uf.find(i) for i in by_initials.get((m.type, key), [])}
+                if len(candidates) == 1:
+                    self._link(m.id, next(iter(candidates)), "acronym", 0.9)
+
+    def _partials(self) -> None:
+        """Short forms: a person's surname or given name, an organisation's first words.
+
+        The longer name must be the only one the short form fits, among the
+        names of the same source (else, for people, of the whole corpus).
+        """
+        sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for m in self.mentions.values():
+            sources[(m.type, self.key[m.id])].add(m.source)
+        for kind in ("person", "organization"):
+            names = [
+                (key, first) for (k, key), first in self._representatives().items() if k == kind
+            ]
+            longer = [(key.split(), key, first) for key, first in names if len(key.split()) >= 2]
+            for key, first in names:
+                parts = key.split()
+                fits = [
+                    (long_key, other)
+                    for words, long_key, other in longer
+                    if len(words) > len(parts) and _short_form(parts, words, kind)
+                ]
+                local = {
+                    self.uf.find(other)
+                    for long_key, other in fits
+                    if sources[(kind, long_key)] & sources[(kind, key)]
+                }
+                candidates = local or (
+                    {self.uf.find(other) for _, other in fits} if kind == "person" else set()
+                )
+                candidates.discard(self.uf.find(first))
+                if len(candidates) == 1:
+                    self._link(first, next(iter(candidates)), "partial", 0.8)
+
+    def _aliases(self) -> None:
+        by_source: dict[str, list[NameMention]] = defaultdict(list)
+        for m in self.mentions.values():
+            if m.type == "person":
+                by_source[m.source].append(m)
+        for source, items in by_source.items():
+            text = self.texts(source) if len(items) > 1 else None
+            if text is None:
+                continue
+            items.sort(key=lambda m: m.start)
+            for m, other in pairwise(items):
+                between = text[m.end : other.start]
+                if len(between) < 60 and _ALIAS.match(between):
+                    self._link(
+                        m.id, other.id, "alias", 1.0, (source, m.start, other.end), check=False
+                    )
+
+    def _build(self) -> list[Cluster]:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in self.mentions:
+            groups[self.uf.find(i)].append(i)
+        links: dict[int, list[Link]] = defaultdict(list)
+        for link in self.links:
+            links[self.uf.find(link.a)].append(link)
+        clusters = []
+        for root, ids in groups.items():
+            ids.sort()
+            names = [self.mentions[i].text for i in ids]
+            clusters.append(
+                Cluster(self.mentions[root].type, canonical_name(names), ids, links.get(root, []))
+            )
+        return clusters
+
+
+def _short_form(parts: list[str], words: list[str], kind: str) -> bool:
+    """``parts`` is a short form of ``words``: the last words of a person's name (or
+    the first one, "Tito" of "Tito Broz"), the first words of an organisation's."""
+    if kind == "person":
+        return words[-len(parts) :] == parts or (len(parts) == 1 and words[0] == parts[0])
+    return words[: len(parts)] == parts
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two names share a word or a near-spelling of one."""
+    words_a, words_b = set(a.split()), set(b.split())
+    if words_a & words_b:
+        return True
+    return any(fuzz.ratio(x, y) >= _WORD_RATIO for x in words_a for y in words_b if len(x) > 3)
+
+
+def _variant_score(a: str, b: str) -> float | None:
+    """How alike two names of one shape are, or None when they are different names."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return None
+    score = fuzz.ratio(a, b)
+    if score < _VARIANT_RATIO:
+        return None
+    for x, y in zip(words_a, words_b, strict=True):
+        if x != y and (min(len(x), len(y)) < 4 or fuzz.ratio(x, y) < _WORD_RATIO):
+            return None
+    if fuzz.ratio(words_a[-1], words_b[-1]) < _LAST_WORD_RATIO:
+        return None
+    return score / 100.0
+
+
+def _bag(key: str) -> tuple[str, ...]:
+    """The significant words of a name, each cut to five letters, in order of spelling.
+
+    Cutting lets a people's adjective stand for its country ("albanian",
+    "albania" -> "alban"), so word order and that choice don't matter.
+    """
+    return tuple(sorted(w[:5] for w in key.split() if w not in {"of", "the", "and", "for"}))
+
+
+def canonical_name(names: Sequence[str]) -> str:
+    """The fullest common form: most words, then most frequent, then with diacritics."""
+    counts: dict[str, int] = defaultdict(int)
+    for name in names:
+        counts[" ".join(name.split())] += 1
+    return max(
+        counts,
+        key=lambda n: (len(n.split()), counts[n], sum(not ch.isascii() for ch in n), n),
+    )
+
+
+def resolve(
+    mentions: Sequence[NameMention], *, texts: Callable[[str], str | None] | None = None
+) -> list[Cluster]:
+    """Clusters of ``mentions``; ``texts(source id)`` gives an original, for stated aliases."""
+    return Resolver(mentions, texts).run()

@@ -1,0 +1,235 @@
+"""Resolution over the whole knowledge base: regroup mentions into entities, apply overrides.
+
+Runs after each ingest that changed something, and on demand. Users' overrides
+(merge, split, rename) are kept apart from the automatic result and applied
+after it, so they survive re-ingest and re-resolution. Overrides name
+mentions by ``[source id, start, end]``, which stays true as long as the
+source's content does.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from historiograph.errors import HistoriographError
+from historiograph.nlp.names import name_key
+from historiograph.resolve.resolver import Cluster, Link, NameMention, canonical_name, resolve
+from historiograph.store.database import Store
+
+MentionRef = tuple[str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionSummary:
+    mentions: int
+    entities: int
+    merges: int
+    overrides: int
+
+
+def _load_mentions(conn: sqlite3.Connection) -> list[NameMention]:
+    rows = conn.execute('SELECT id, source_id, text, type, start, "end", attrs FROM mentions')
+    result = []
+    for row in rows:
+        attrs = json.loads(row["attrs"])
+        result.append(
+            NameMention(
+                id=row["id"],
+                source=row["source_id"],
+                text=str(attrs.get("clean", row["text"])),
+                type=row["type"],
+                start=row["start"],
+                end=row["end"],
+                expansion=attrs.get("expansion"),
+            )
+        )
+    return result
+
+
+def resolve_entities(store: Store) -> ResolutionSummary:
+    """Recompute every entity from all mentions, then apply the stored overrides."""
+    conn = store.conn
+    mentions = _load_mentions(conn)
+    clusters = resolve(mentions, texts=lambda source: _original(conn, source))
+    overrides = conn.execute("SELECT action, args FROM entity_overrides ORDER BY id").fetchall()
+    by_id = {m.id: m for m in mentions}
+    clusters = _apply_overrides(clusters, overrides, by_id)
+    previous = dict(conn.execute("SELECT id, entity_id FROM mentions").fetchall())
+    with store.transaction():
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("DELETE FROM entity_links")
+        conn.execute("DELETE FROM entities")
+        used: set[int] = set()
+        merges = 0
+        for cluster in sorted(clusters, key=lambda c: min(c.mentions)):
+            entity_id = _stable_id(cluster, previous, used)
+            used.add(entity_id)
+            conn.execute(
+                "INSERT INTO entities (id, key, type, name) VALUES (?, ?, ?, ?)",
+                (entity_id, name_key(cluster.name), cluster.type, cluster.name),
+            )
+            conn.executemany(
+                "UPDATE mentions SET entity_id = ? WHERE id = ?",
+                [(entity_id, m) for m in cluster.mentions],
+            )
+            conn.executemany(
+                "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score,"
+                ' source_id, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                [_link_row(entity_id, link) for link in cluster.links],
+            )
+            merges += len(cluster.links)
+    return ResolutionSummary(len(mentions), len(clusters), merges, len(overrides))
+
+
+def _original(conn: sqlite3.Connection, source: str) -> str | None:
+    row = conn.execute("SELECT original FROM sources WHERE id = ?", (source,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _stable_id(cluster: Cluster, previous: dict[int, int], used: set[int]) -> int:
+    """Keep the id most of the cluster's mentions had, so links to entities stay valid."""
+    for entity_id, _ in Counter(previous[m] for m in cluster.mentions).most_common():
+        if entity_id not in used:
+            return int(entity_id)
+    return max([*used, *previous.values(), 0]) + 1
+
+
+def _link_row(entity_id: int, link: Link) -> tuple[Any, ...]:
+    source, start, end = link.evidence if link.evidence else (None, None, None)
+    return (entity_id, link.a, link.b, link.rule, link.score, source, start, end)
+
+
+def _apply_overrides(
+    clusters: list[Cluster], overrides: list[sqlite3.Row], mentions: dict[int, NameMention]
+) -> list[Cluster]:
+    by_ref = {(m.source, m.start, m.end): m.id for m in mentions.values()}
+    home = {m: i for i, c in enumerate(clusters) for m in c.mentions}
+    renamed: set[int] = set()
+    for row in overrides:
+        args = json.loads(row["args"])
+        refs = [by_ref.get(tuple(ref)) for ref in args.get("mentions", [])]
+        if any(ref is None for ref in refs):
+            continue  # the source changed since: the override no longer applies
+        ids = [r for r in refs if r is not None]
+        if row["action"] == "merge" and len(ids) >= 2:
+            target = clusters[home[ids[0]]]
+            for other in {home[i] for i in ids[1:]} - {home[ids[0]]}:
+                moved = clusters[other].mentions
+                target.mentions.extend(moved)
+                target.links.append(Link(ids[0], moved[0], "override", 1.0))
+                clusters[other].mentions = []
+                for m in moved:
+                    home[m] = home[ids[0]]
+        elif row["action"] == "split" and ids:
+            source = clusters[home[ids[0]]]
+            source.mentions = [m for m in source.mentions if m not in ids]
+            names = [mentions[i].text for i in ids]
+            clusters.append(Cluster(source.type, canonical_name(names), list(ids), []))
+            for m in ids:
+                home[m] = len(clusters) - 1
+        elif row["action"] == "rename" and ids:
+            clusters[home[ids[0]]].name = str(args["name"])
+            renamed.add(home[ids[0]])
+    for index, cluster in enumerate(clusters):
+        if cluster.mentions and index not in renamed:
+            cluster.name = canonical_name([mentions[i].text for i in cluster.mentions])
+    return [c for c in clusters if c.mentions]
+
+
+def add_override(store: Store, action: str, args: dict[str, Any]) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO entity_overrides (action, args, created_at) VALUES (?, ?, ?)",
+            (action, json.dumps(args, ensure_ascii=False), datetime.now(UTC).isoformat()),
+        )
+
+
+def find_entities(
+    store: Store, *, name: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Entities with their mention counts, filtered by type and by a name or alias."""
+    sql = (
+        "SELECT e.id, e.type, e.name, count(m.id) AS mentions FROM entities AS e"
+        " JOIN mentions AS m ON m.entity_id = e.id WHERE 1"
+    )
+    params: list[Any] = []
+    if kind:
+        sql += " AND e.type = ?"
+        params.append(kind)
+    if name:
+        key = name_key(name)
+        sql += (
+            " AND e.id IN (SELECT entity_id FROM mentions WHERE text = ? UNION"
+            " SELECT id FROM entities WHERE key = ? OR key LIKE ?)"
+        )
+        params.extend([name, key, f"%{key}%"])
+    sql += " GROUP BY e.id ORDER BY mentions DESC, e.name"
+    return [dict(row) for row in store.conn.execute(sql, params)]
+
+
+def entity_detail(store: Store, entity_id: int) -> dict[str, Any]:
+    """An entity's names, mentions in context, merge evidence and events."""
+    conn = store.conn
+    row = conn.execute("SELECT id, type, name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        raise HistoriographError(f"no entity with id {entity_id}")
+    mentions = conn.execute(
+        'SELECT m.id, m.source_id, m.start, m."end", m.text,'
+        ' substr(s.original, max(1, m.start - 59), m."end" - m.start + 120) AS context,'
+        " max(0, m.start - 60) AS context_start"
+        " FROM mentions AS m JOIN sources AS s ON s.id = m.source_id"
+        " WHERE m.entity_id = ? ORDER BY m.source_id, m.start",
+        (entity_id,),
+    ).fetchall()
+    aliases: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        aliases[m["text"]] += 1
+    links = conn.execute(
+        'SELECT mention_a, mention_b, rule, score, source_id, start, "end" FROM entity_links'
+        " WHERE entity_id = ?",
+        (entity_id,),
+    ).fetchall()
+    texts = {m["id"]: m["text"] for m in mentions}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "name": row["name"],
+        "aliases": dict(sorted(aliases.items(), key=lambda kv: -kv[1])),
+        "mentions": [dict(m) for m in mentions],
+        "merges": [
+            {
+                "rule": link["rule"],
+                "score": link["score"],
+                "between": [texts.get(link["mention_a"]), texts.get(link["mention_b"])],
+                "evidence": (
+                    [link["source_id"], link["start"], link["end"]] if link["source_id"] else None
+                ),
+            }
+            for link in links
+        ],
+    }
+
+
+def mention_ref(store: Store, mention_id: int) -> MentionRef:
+    row = store.conn.execute(
+        'SELECT source_id, start, "end" FROM mentions WHERE id = ?', (mention_id,)
+    ).fetchone()
+    if row is None:
+        raise HistoriographError(f"no mention with id {mention_id}")
+    return (row[0], row[1], row[2])
+
+
+def entity_ref(store: Store, entity_id: int) -> MentionRef:
+    """A mention that stands for an entity in an override (its first one)."""
+    row = store.conn.execute(
+        'SELECT source_id, start, "end" FROM mentions WHERE entity_id = ? ORDER BY id LIMIT 1',
+        (entity_id,),
+    ).fetchone()
+    if row is None:
+        raise HistoriographError(f"no entity with id {entity_id}")
+    return (row[0], row[1], row[2])

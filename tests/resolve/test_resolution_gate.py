@@ -6,7 +6,6 @@ measures resolution, not extraction. Floors only go up.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from itertools import combinations
 from pathlib import Path

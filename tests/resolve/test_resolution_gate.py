@@ -1,4 +1,6 @@
-"""Quality gate for resolution: pairwise merge precision and recall against tests/gold/resolution.json.
+"""Quality gate for resolution: pairwise merge precision and recall against the gold.
+
+(tests/gold/resolution.json).
 
 Only mentions the system found (same offsets as the gold) are scored, so this
 measures resolution, not extraction. Floors only go up.

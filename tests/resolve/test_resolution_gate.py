@@ -1,8 +1,6 @@
-"""Quality gate for resolution: pairwise merge precision and recall against the gold.
+"""Quality gate for resolution: pairwise merge precision and recall.
 
-(tests/gold/resolution.json).
-
-Only mentions the system found (same offsets as the gold) are scored, so this
+Scored against tests/gold/resolution.json. Only mentions the system found (same offsets as the gold) are scored, so this
 measures resolution, not extraction. Floors only go up.
 """
 

@@ -1,7 +1,8 @@
 """Quality gate for resolution: pairwise merge precision and recall.
 
-Scored against tests/gold/resolution.json. Only mentions the system found (same offsets as the gold) are scored, so this
-measures resolution, not extraction. Floors only go up.
+Scored against tests/gold/resolution.json. Only mentions the system found
+(same offsets as the gold) are scored, so this measures resolution, not
+extraction. Floors only go up.
 """
 
 from __future__ import annotations

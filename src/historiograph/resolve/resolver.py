@@ -119,6 +119,7 @@ class Resolver:
         self._text_cache: dict[str, str | None] = {}
         self.apart = self._side_by_side(mentions)
         self._clusters: dict[int, list[int]] = {i: [i] for i in self.mentions}
+        self._keys: dict[int, set[str]] = {i: {self.key[i]} for i in self.mentions}
 
     def texts(self, source: str) -> str | None:
         """A source's original text (the last one asked for is kept)."""
@@ -156,8 +157,10 @@ class Resolver:
         return pairs
 
     def _may_join(self, a: int, b: int) -> bool:
-        keys_a = {self.key[i] for i in self._clusters[self.uf.find(a)]}
-        keys_b = {self.key[i] for i in self._clusters[self.uf.find(b)]}
+        if not self.apart:
+            return True
+        keys_a = self._keys[self.uf.find(a)]
+        keys_b = self._keys[self.uf.find(b)]
         return not any(frozenset((x, y)) in self.apart for x in keys_a for y in keys_b)
 
     def _link(
@@ -174,8 +177,9 @@ class Resolver:
         if ra == rb or (check and not self._may_join(a, b)):
             return
         self.uf.union(a, b)
-        merged = self._clusters.pop(ra) + self._clusters.pop(rb)
-        self._clusters[self.uf.find(a)] = merged
+        root = self.uf.find(a)
+        self._clusters[root] = self._clusters.pop(ra) + self._clusters.pop(rb)
+        self._keys[root] = self._keys.pop(ra) | self._keys.pop(rb)
         self.links.append(Link(a, b, rule, round(score, 3), evidence))
 
     # -- rules ------------------------------------------------------------------
@@ -195,14 +199,20 @@ class Resolver:
         return {key: ids[0] for key, ids in self.by_key.items()}
 
     def _variants(self) -> None:
-        blocks: dict[tuple[str, str, int], list[tuple[str, int]]] = defaultdict(list)
+        # Two blocking keys, the start and the end of the last word: a spelling
+        # variant keeps at least one of them, and blocks stay small.
+        blocks: dict[tuple[str, int, str], list[tuple[str, int]]] = defaultdict(list)
         for (kind, key), first in self._representatives().items():
             if len(key) >= _MIN_FUZZY_LENGTH:
                 last = key.split()[-1]
-                blocks[(kind, last[:2], len(key.split()))].append((key, first))
+                size = len(key.split())
+                blocks[(kind, size, "<" + last[:3])].append((key, first))
+                blocks[(kind, size, ">" + last[-3:])].append((key, first))
         for items in blocks.values():
             for i, (key_a, id_a) in enumerate(items):
                 for key_b, id_b in items[i + 1 :]:
+                    if self.uf.find(id_a) == self.uf.find(id_b):
+                        continue
                     score = _variant_score(key_a, key_b)
                     if score is not None:
                         self._link(id_a, id_b, "variant", score)
@@ -248,14 +258,15 @@ class Resolver:
             names = [
                 (key, first) for (k, key), first in self._representatives().items() if k == kind
             ]
-            longer = [(key.split(), key, first) for key, first in names if len(key.split()) >= 2]
+            # Index the longer names by the short forms they allow: cost stays
+            # linear in the number of names, not quadratic.
+            fits_by_form: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
             for key, first in names:
-                parts = key.split()
-                fits = [
-                    (long_key, other)
-                    for words, long_key, other in longer
-                    if len(words) > len(parts) and _short_form(parts, words, kind)
-                ]
+                words = key.split()
+                for form in _short_forms(words, kind):
+                    fits_by_form[form].append((key, first))
+            for key, first in names:
+                fits = fits_by_form.get(tuple(key.split()), [])
                 local = {
                     self.uf.find(other)
                     for long_key, other in fits
@@ -302,12 +313,16 @@ class Resolver:
         return clusters
 
 
-def _short_form(parts: list[str], words: list[str], kind: str) -> bool:
-    """``parts`` is a short form of ``words``: the last words of a person's name (or
-    the first one, "Tito" of "Tito Broz"), the first words of an organisation's."""
+def _short_forms(words: list[str], kind: str) -> list[tuple[str, ...]]:
+    """The shorter forms a name allows: a person's last words (or given name, "Tito"
+    of "Tito Broz"), an organisation's first words ("Balli" of "Balli Kombëtar")."""
+    if len(words) < 2:
+        return []
     if kind == "person":
-        return words[-len(parts) :] == parts or (len(parts) == 1 and words[0] == parts[0])
-    return words[: len(parts)] == parts
+        forms = [tuple(words[-n:]) for n in range(1, len(words))]
+        forms.append((words[0],))
+        return forms
+    return [tuple(words[:n]) for n in range(1, len(words))]
 
 
 def _related(a: str, b: str) -> bool:

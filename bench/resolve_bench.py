@@ -57,9 +57,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     args = parser.parse_args()
     base: float | None = None
-    print(
-        f"{'mentions':>10} {'seconds':>9} {'us/mention':>11} {'ratio':>7} {'entities':>9} {'rss_mb':>8}"
-    )
+    header = ("mentions", "seconds", "us/mention", "ratio", "entities", "rss_mb")
+    print(" ".join(f"{h:>11}" for h in header))
     for size in args.sizes:
         mentions = synthetic(size)
         start = time.perf_counter()
@@ -68,8 +67,9 @@ def main() -> None:
         per = seconds / size * 1e6
         base = base or per
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        row = (f"{size}", f"{seconds:.2f}", f"{per:.1f}", f"{per / base:.2f}", f"{len(clusters)}")
         print(
-            f"{size:>10} {seconds:>9.2f} {per:>11.1f} {per / base:>7.2f} {len(clusters):>9} {rss:>8.0f}",
+            " ".join(f"{cell:>11}" for cell in (*row, f"{rss:.0f}")),
             flush=True,
         )
 

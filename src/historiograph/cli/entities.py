@@ -18,6 +18,7 @@ from historiograph.store.database import Store
 from historiograph.store.knowledge import query_events
 from historiograph.store.resolution import (
     add_override,
+    compute_relations,
     entity_detail,
     entity_ref,
     find_entities,
@@ -143,6 +144,7 @@ def run_merge(args: argparse.Namespace) -> int:
         refs = [list(entity_ref(store, e)) for e in args.entities]
         add_override(store, "merge", {"mentions": refs})
         summary = resolve_entities(store)
+        compute_relations(store)
     print(f"merged; {summary.entities} entities")
     return 0
 
@@ -152,6 +154,7 @@ def run_split(args: argparse.Namespace) -> int:
         refs = [list(mention_ref(store, m)) for m in args.mentions]
         add_override(store, "split", {"entity": args.entity, "mentions": refs})
         summary = resolve_entities(store)
+        compute_relations(store)
     print(f"split; {summary.entities} entities")
     return 0
 
@@ -161,6 +164,7 @@ def run_rename(args: argparse.Namespace) -> int:
         ref = list(entity_ref(store, args.entity))
         add_override(store, "rename", {"mentions": [ref], "name": args.name})
         resolve_entities(store)
+        compute_relations(store)
     print(f"renamed {args.entity} to {args.name!r}")
     return 0
 
@@ -168,8 +172,9 @@ def run_rename(args: argparse.Namespace) -> int:
 def run_resolve(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         summary = resolve_entities(store)
+        relations = compute_relations(store)
     print(
-        f"{summary.mentions} mentions -> {summary.entities} entities "
+        f"{summary.mentions} mentions -> {summary.entities} entities, {relations} relations "
         f"({summary.merges} merges, {summary.overrides} overrides)"
     )
     return 0

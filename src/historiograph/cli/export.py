@@ -29,6 +29,16 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
         "--include-text", action="store_true", help="add each source's original text"
     )
     as_json.set_defaults(run=run_json)
+    for name, help_text in (
+        ("graphml", "the entity network as GraphML (Gephi, yEd, networkx)"),
+        ("gexf", "the entity network as GEXF 1.3 (Gephi)"),
+    ):
+        graph = formats.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
+        add_db(graph)
+        graph.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+        graph.set_defaults(run=run_graph, graph_format=name)
 
 
 def run_json(args: argparse.Namespace) -> int:
@@ -49,4 +59,27 @@ def run_json(args: argparse.Namespace) -> int:
                 Path(tmp).unlink(missing_ok=True)
             raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
     print(f"{count} sources -> {target}", file=sys.stderr)
+    return 0
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    from historiograph.export.graph_export import write_gexf, write_graphml
+
+    writer = write_graphml if args.graph_format == "graphml" else write_gexf
+    with Store(args.db, create=False) as store:
+        if not args.output or args.output == "-":
+            writer(store, sys.stdout)
+            return 0
+        target = Path(args.output)
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                nodes, edges = writer(store, out)
+            os.replace(tmp, target)
+        except OSError as e:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
+    print(f"{nodes} nodes, {edges} edges -> {target}", file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from historiograph.store.database import SourceRow, Store
 from historiograph.store.knowledge import iter_entities, query_events, source_dates
+from historiograph.store.resolution import iter_relations
 
 FORMAT = "historiograph-kb/1"
 
@@ -65,6 +66,9 @@ def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
         out.write(f'\n ],\n "{key}": [')
         for number, record in enumerate(records):
             out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    out.write('\n ],\n "relations": [')
+    for number, record in enumerate(iter_relations(store)):
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     # Claims come from their own stage; until then the contract's list is empty.
     out.write('\n ],\n "claims": []}\n')
     return count
@@ -97,5 +101,6 @@ def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
         "sources": list(iter_source_records(store, include_text=include_text)),
         "entities": list(iter_entities(store.conn)),
         "events": list(iter_events(store)),
+        "relations": list(iter_relations(store)),
         "claims": [],
     }

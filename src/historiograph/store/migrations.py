@@ -157,6 +157,25 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 5: relations between entities (co-occurrence and stated ties), with evidence.
+    """
+    CREATE TABLE relations (
+        id     INTEGER PRIMARY KEY,
+        source INTEGER NOT NULL,                -- entity id
+        target INTEGER NOT NULL,                -- entity id
+        type   TEXT NOT NULL,
+        weight INTEGER NOT NULL
+    );
+    CREATE INDEX relations_by_source ON relations(source);
+    CREATE INDEX relations_by_target ON relations(target);
+    CREATE TABLE relation_evidence (
+        relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+        source_id   TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        "end"       INTEGER NOT NULL
+    );
+    CREATE INDEX relation_evidence_by_relation ON relation_evidence(relation_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

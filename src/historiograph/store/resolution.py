@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -233,3 +234,71 @@ def entity_ref(store: Store, entity_id: int) -> MentionRef:
     if row is None:
         raise HistoriographError(f"no entity with id {entity_id}")
     return (row[0], row[1], row[2])
+
+
+def compute_relations(store: Store) -> int:
+    """Rebuild the relations table from every source's mentions; return how many."""
+    from historiograph.resolve.relations import Placed, Relation, relations_of_source
+
+    conn = store.conn
+    found: dict[tuple[int, int, str], Relation] = {}
+    for (source_id,) in conn.execute("SELECT id FROM sources").fetchall():
+        mentions = [
+            Placed(row[0], row[1], row[2], row[3])
+            for row in conn.execute(
+                'SELECT entity_id, type, start, "end" FROM mentions WHERE source_id = ?',
+                (source_id,),
+            )
+        ]
+        if len(mentions) < 2:
+            continue
+        paragraphs = [
+            (row[0], row[1])
+            for row in conn.execute(
+                'SELECT start, "end" FROM spans WHERE source_id = ? AND kind IN'
+                " ('paragraph', 'footnote', 'bibliography_item', 'postscript') ORDER BY start",
+                (source_id,),
+            )
+        ]
+        relations_of_source(source_id, store.original_text(source_id), paragraphs, mentions, found)
+    with store.transaction():
+        conn.execute("DELETE FROM relation_evidence")
+        conn.execute("DELETE FROM relations")
+        for relation in found.values():
+            cursor = conn.execute(
+                "INSERT INTO relations (source, target, type, weight) VALUES (?, ?, ?, ?)",
+                (relation.source, relation.target, relation.type, relation.weight),
+            )
+            conn.executemany(
+                'INSERT INTO relation_evidence (relation_id, source_id, start, "end")'
+                " VALUES (?, ?, ?, ?)",
+                [(cursor.lastrowid, *evidence) for evidence in relation.evidence],
+            )
+    return len(found)
+
+
+def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
+    """Relations in the JSON contract's shape, strongest first."""
+    conn = store.conn
+    for row in conn.execute(
+        "SELECT id, source, target, type, weight FROM relations ORDER BY weight DESC, id"
+    ).fetchall():
+        evidence = [
+            {
+                "source": e[0],
+                "start": e[1],
+                "end": e[2],
+                "text": store.original_text(e[0])[e[1] : e[2]],
+            }
+            for e in conn.execute(
+                'SELECT source_id, start, "end" FROM relation_evidence WHERE relation_id = ?',
+                (row["id"],),
+            )
+        ]
+        yield {
+            "source": row["source"],
+            "target": row["target"],
+            "type": row["type"],
+            "weight": row["weight"],
+            "evidence": evidence,
+        }

@@ -1,0 +1,1 @@
+"""Places named in historical texts: offline geocoding against GeoNames and shipped lists."""

@@ -138,11 +138,16 @@ def ingest_paths(
     with store.bulk_load():
         _record(results, batches, report, on_progress, done, total)
     if settings.nlp and (report.added or report.replaced) and report.stopped is None:
-        from historiograph.store.resolution import compute_relations, resolve_entities
+        from historiograph.store.resolution import (
+            compute_relations,
+            geocode_places,
+            resolve_entities,
+        )
 
         try:
             report.resolution = resolve_entities(store)
             compute_relations(store)
+            geocode_places(store)
         except StoreError as e:
             report.stopped = str(e)
     return report

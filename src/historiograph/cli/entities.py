@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
@@ -22,6 +23,7 @@ from historiograph.store.resolution import (
     entity_detail,
     entity_ref,
     find_entities,
+    geocode_places,
     mention_ref,
     resolve_entities,
 )
@@ -105,9 +107,9 @@ def _entity_id(store: Store, value: str) -> int:
 def run_entity(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         detail = entity_detail(store, _entity_id(store, args.entity))
-        events = query_events(store.conn, entity=detail["name"])
+        events = query_events(store.conn, entity_id=detail["id"])
     if args.json:
-        detail["events"] = [e.__dict__ for e in events] if events else []
+        detail["events"] = [asdict(e) for e in events]
         print(json.dumps(detail, ensure_ascii=False, indent=1, default=str))
         return 0
     console = _console()
@@ -126,6 +128,15 @@ def run_entity(args: argparse.Namespace) -> int:
             f"  merged by {merge['rule']} ({merge['score']}): "
             f"{escape(first)} = {escape(second)}{evidence}"
         )
+    if detail["geocoding"]:
+        where = detail["coordinates"] or "not located"
+        console.print(f"coordinates: {where} ({escape(str(detail['geocoding']['reason']))})")
+    if detail["relations"]:
+        console.print("relations:")
+        for relation in detail["relations"][:15]:
+            console.print(
+                f"  {relation['type']:<13} {escape(relation['other_name'])} (×{relation['weight']})"
+            )
     console.print(f"mentions ({len(detail['mentions'])}):")
     for m in detail["mentions"][:20]:
         context = " ".join(m["context"].split())
@@ -145,6 +156,7 @@ def run_merge(args: argparse.Namespace) -> int:
         add_override(store, "merge", {"mentions": refs})
         summary = resolve_entities(store)
         compute_relations(store)
+        geocode_places(store)
     print(f"merged; {summary.entities} entities")
     return 0
 
@@ -155,6 +167,7 @@ def run_split(args: argparse.Namespace) -> int:
         add_override(store, "split", {"entity": args.entity, "mentions": refs})
         summary = resolve_entities(store)
         compute_relations(store)
+        geocode_places(store)
     print(f"split; {summary.entities} entities")
     return 0
 
@@ -165,6 +178,7 @@ def run_rename(args: argparse.Namespace) -> int:
         add_override(store, "rename", {"mentions": [ref], "name": args.name})
         resolve_entities(store)
         compute_relations(store)
+        geocode_places(store)
     print(f"renamed {args.entity} to {args.name!r}")
     return 0
 
@@ -173,8 +187,10 @@ def run_resolve(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         summary = resolve_entities(store)
         relations = compute_relations(store)
+        located, unlocated = geocode_places(store)
     print(
         f"{summary.mentions} mentions -> {summary.entities} entities, {relations} relations "
-        f"({summary.merges} merges, {summary.overrides} overrides)"
+        f"({summary.merges} merges, {summary.overrides} overrides); "
+        f"{located} places located, {unlocated} not in the gazetteer"
     )
     return 0

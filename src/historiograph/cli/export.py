@@ -32,6 +32,7 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
     for name, help_text in (
         ("graphml", "the entity network as GraphML (Gephi, yEd, networkx)"),
         ("gexf", "the entity network as GEXF 1.3 (Gephi)"),
+        ("geojson", "located places with their events as GeoJSON"),
     ):
         graph = formats.add_parser(
             name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
@@ -63,9 +64,11 @@ def run_json(args: argparse.Namespace) -> int:
 
 
 def run_graph(args: argparse.Namespace) -> int:
+    from historiograph.export.geojson_export import write_geojson
     from historiograph.export.graph_export import write_gexf, write_graphml
 
-    writer = write_graphml if args.graph_format == "graphml" else write_gexf
+    writers = {"graphml": write_graphml, "gexf": write_gexf, "geojson": write_geojson}
+    writer = writers[args.graph_format]
     with Store(args.db, create=False) as store:
         if not args.output or args.output == "-":
             writer(store, sys.stdout)
@@ -81,5 +84,5 @@ def run_graph(args: argparse.Namespace) -> int:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
             raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
-    print(f"{nodes} nodes, {edges} edges -> {target}", file=sys.stderr)
+    print(f"{nodes} items, {edges} links -> {target}", file=sys.stderr)
     return 0

@@ -119,7 +119,10 @@ class EventRow:
 
 def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     """Entities with their aliases and mentions, in the JSON contract's shape."""
-    entities = conn.execute("SELECT id, type, name FROM entities ORDER BY type, key, id")
+    entities = conn.execute(
+        "SELECT id, type, name, latitude, longitude, geo_confidence FROM entities"
+        " ORDER BY type, key, id"
+    )
     for entity in entities.fetchall():
         mentions = conn.execute(
             'SELECT source_id, start, "end", text FROM mentions WHERE entity_id = ?'
@@ -132,7 +135,12 @@ def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             "type": entity["type"],
             "name": entity["name"],
             "aliases": aliases,
-            "coordinates": None,
+            "coordinates": (
+                [entity["latitude"], entity["longitude"]]
+                if entity["latitude"] is not None
+                else None
+            ),
+            "coordinates_confidence": entity["geo_confidence"],
             "mentions": [
                 {"source": m["source_id"], "start": m["start"], "end": m["end"], "text": m["text"]}
                 for m in mentions
@@ -147,6 +155,7 @@ def query_events(
     latest: str | None = None,
     entity: str | None = None,
     source: str | None = None,
+    entity_id: int | None = None,
 ) -> list[EventRow]:
     """Events in chronological order (uncertain dates by their earliest bound)."""
     sql = [
@@ -164,11 +173,19 @@ def query_events(
     if source:
         sql.append("AND (e.source_id = ? OR e.source_id LIKE ?)")
         params.extend([source, source + "%"])
-    if entity:
+    if entity_id is not None:
         sql.append(
             "AND e.id IN (SELECT em.event_id FROM event_mentions AS em"
-            " JOIN mentions AS m ON m.id = em.mention_id"
-            " JOIN entities AS n ON n.id = m.entity_id WHERE n.key = ? OR m.text = ?)"
+            " JOIN mentions AS m ON m.id = em.mention_id WHERE m.entity_id = ?)"
+        )
+        params.append(entity_id)
+    if entity:
+        sql.append(
+            # Any name of the entity finds all its events ("Tito" those of "Josip Broz Tito").
+            "AND e.id IN (SELECT em.event_id FROM event_mentions AS em"
+            " JOIN mentions AS m ON m.id = em.mention_id WHERE m.entity_id IN"
+            " (SELECT id FROM entities WHERE key = ? UNION SELECT entity_id FROM mentions"
+            " WHERE text = ?))"
         )
         params.extend([name_key(entity), entity])
     sql.append("ORDER BY e.earliest, e.latest, e.source_id, e.start")

@@ -176,6 +176,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX relation_evidence_by_relation ON relation_evidence(relation_id);
     """,
+    # 6: where places are, as the offline geocoder resolved them.
+    """
+    ALTER TABLE entities ADD COLUMN latitude REAL;
+    ALTER TABLE entities ADD COLUMN longitude REAL;
+    ALTER TABLE entities ADD COLUMN geo_confidence REAL;
+    ALTER TABLE entities ADD COLUMN geo_reason TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -176,7 +176,11 @@ def find_entities(
 def entity_detail(store: Store, entity_id: int) -> dict[str, Any]:
     """An entity's names, mentions in context, merge evidence and events."""
     conn = store.conn
-    row = conn.execute("SELECT id, type, name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    row = conn.execute(
+        "SELECT id, type, name, latitude, longitude, geo_confidence, geo_reason FROM entities"
+        " WHERE id = ?",
+        (entity_id,),
+    ).fetchone()
     if row is None:
         raise HistoriographError(f"no entity with id {entity_id}")
     mentions = conn.execute(
@@ -201,6 +205,24 @@ def entity_detail(store: Store, entity_id: int) -> dict[str, Any]:
         "type": row["type"],
         "name": row["name"],
         "aliases": dict(sorted(aliases.items(), key=lambda kv: -kv[1])),
+        "coordinates": (
+            [row["latitude"], row["longitude"]] if row["latitude"] is not None else None
+        ),
+        "geocoding": (
+            {"confidence": row["geo_confidence"], "reason": row["geo_reason"]}
+            if row["type"] == "place"
+            else None
+        ),
+        "relations": [
+            dict(r)
+            for r in conn.execute(
+                "SELECT r.type, r.weight, e.id AS other, e.name AS other_name FROM relations AS r"
+                " JOIN entities AS e"
+                " ON e.id = CASE WHEN r.source = ? THEN r.target ELSE r.source END"
+                " WHERE r.source = ? OR r.target = ? ORDER BY r.weight DESC LIMIT 50",
+                (entity_id, entity_id, entity_id),
+            )
+        ],
         "mentions": [dict(m) for m in mentions],
         "merges": [
             {
@@ -302,3 +324,35 @@ def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
             "weight": row["weight"],
             "evidence": evidence,
         }
+
+
+def geocode_places(store: Store) -> tuple[int, int]:
+    """Give place entities coordinates; return (resolved, unresolved).
+
+    The corpus's places are resolved together, so the region they share
+    decides between same-named places; nothing is guessed below the
+    geocoder's own threshold.
+    """
+    from historiograph.places.geocode import default_geocoder
+
+    conn = store.conn
+    places = conn.execute("SELECT id, name FROM entities WHERE type = 'place'").fetchall()
+    found = default_geocoder().geocode_all([row["name"] for row in places])
+    resolved = 0
+    with store.transaction():
+        for row in places:
+            hit = found.get(row["name"])
+            if hit is None:
+                conn.execute(
+                    "UPDATE entities SET latitude = NULL, longitude = NULL, geo_confidence = NULL,"
+                    " geo_reason = 'not in the offline gazetteer' WHERE id = ?",
+                    (row["id"],),
+                )
+                continue
+            resolved += 1
+            conn.execute(
+                "UPDATE entities SET latitude = ?, longitude = ?, geo_confidence = ?,"
+                " geo_reason = ? WHERE id = ?",
+                (hit.latitude, hit.longitude, round(hit.confidence, 3), hit.reason, row["id"]),
+            )
+    return resolved, len(places) - resolved

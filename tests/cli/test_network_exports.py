@@ -91,3 +91,24 @@ def test_unlocated_places_are_listed_not_guessed(kb: str, cli: Callable[..., Cli
     unlocated = [d for d in details if d["coordinates"] is None]
     assert unlocated and all(d["geocoding"]["reason"] for d in unlocated)
     assert any(d["name"] == "Labinot" for d in unlocated)
+
+
+def test_csv_tables_round_trip(kb: str, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    import csv
+
+    folder = tmp_path / "tables"
+    assert cli("export", "csv", "--db", kb, "-o", str(folder)).code == 0
+    data = json.loads(cli("export", "json", "--db", kb).out)
+    with open(folder / "entities.csv", encoding="utf-8", newline="") as handle:
+        entities = list(csv.DictReader(handle))
+    with open(folder / "events.csv", encoding="utf-8", newline="") as handle:
+        events = list(csv.DictReader(handle))
+    with open(folder / "relations.csv", encoding="utf-8", newline="") as handle:
+        relations = list(csv.DictReader(handle))
+    assert len(entities) == len(data["entities"]) and len(events) == len(data["events"])
+    assert len(relations) == len(data["relations"])
+    tirana = next(row for row in entities if row["name"] == "Tirana")
+    latitude, longitude = map(float, tirana["coordinates"].split(","))
+    assert _km((latitude, longitude), (41.3275, 19.8187)) < 30
+    assert all(row["start_date"] <= row["end_date"] for row in events)
+    assert any(row["type"] == "located-in" for row in relations)

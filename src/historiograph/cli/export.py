@@ -40,6 +40,14 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
         add_db(graph)
         graph.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
         graph.set_defaults(run=run_graph, graph_format=name)
+    tables = formats.add_parser(
+        "csv",
+        help="Palladio-ready CSV tables",
+        description="Write entities.csv, events.csv and relations.csv into a folder.",
+    )
+    add_db(tables)
+    tables.add_argument("-o", "--output", metavar="FOLDER", required=True, help="folder to write")
+    tables.set_defaults(run=run_csv)
 
 
 def run_json(args: argparse.Namespace) -> int:
@@ -85,4 +93,17 @@ def run_graph(args: argparse.Namespace) -> int:
                 Path(tmp).unlink(missing_ok=True)
             raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
     print(f"{nodes} items, {edges} links -> {target}", file=sys.stderr)
+    return 0
+
+
+def run_csv(args: argparse.Namespace) -> int:
+    from historiograph.export.csv_export import write_csv_tables
+
+    with Store(args.db, create=False) as store:
+        try:
+            counts = write_csv_tables(store, Path(args.output))
+        except OSError as e:
+            raise StoreError(f"{args.output}: cannot write export ({e.strerror or e})") from e
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    print(f"{summary} -> {args.output}", file=sys.stderr)
     return 0

@@ -38,6 +38,10 @@ _TYPED = [
         ),
     ),
 ]
+# Words between two places that put the first inside the second ("Gornji Vakuf in
+# Bosnia", "Sarmash in the Tepelena district"). A comma is not enough: lists of
+# places ("Albania, Greece") far outnumber "Zagreb, Croatia".
+_LOCATED = re.compile(r"^\s*(?:in|in the|inside|within)\s*$", re.IGNORECASE)
 _MEETING_CONTEXT = re.compile(r"\b(?:met|meeting|negotiat\w*|talks|conferred)\b", re.IGNORECASE)
 
 
@@ -136,6 +140,10 @@ def _typed(
     for left, right in itertools.pairwise(items):
         between = text[left.end : right.start]
         if len(between) > 80:
+            continue
+        if left.type == right.type == "place" and _LOCATED.match(between):
+            evidence = (source_id, left.start, right.end)
+            _add(into, left.entity, right.entity, "located-in", evidence, directed=True)
             continue
         for kind, pattern in _TYPED:
             if not pattern.match(between):

@@ -18,6 +18,7 @@ from historiograph.errors import HistoriographError
 from historiograph.store.database import Store
 from historiograph.store.knowledge import query_events
 from historiograph.store.resolution import (
+    ResolutionSummary,
     add_override,
     compute_relations,
     entity_detail,
@@ -148,15 +149,21 @@ def run_entity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh(store: Store) -> ResolutionSummary:
+    """Resolve again with the overrides, then rebuild relations and locate places."""
+    summary = resolve_entities(store)
+    compute_relations(store)
+    geocode_places(store)
+    return summary
+
+
 def run_merge(args: argparse.Namespace) -> int:
     if len(args.entities) < 2:
         raise HistoriographError("merge needs at least two entity ids")
     with Store(args.db, create=False) as store:
         refs = [list(entity_ref(store, e)) for e in args.entities]
         add_override(store, "merge", {"mentions": refs})
-        summary = resolve_entities(store)
-        compute_relations(store)
-        geocode_places(store)
+        summary = _refresh(store)
     print(f"merged; {summary.entities} entities")
     return 0
 
@@ -165,9 +172,7 @@ def run_split(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         refs = [list(mention_ref(store, m)) for m in args.mentions]
         add_override(store, "split", {"entity": args.entity, "mentions": refs})
-        summary = resolve_entities(store)
-        compute_relations(store)
-        geocode_places(store)
+        summary = _refresh(store)
     print(f"split; {summary.entities} entities")
     return 0
 
@@ -176,9 +181,7 @@ def run_rename(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
         ref = list(entity_ref(store, args.entity))
         add_override(store, "rename", {"mentions": [ref], "name": args.name})
-        resolve_entities(store)
-        compute_relations(store)
-        geocode_places(store)
+        _refresh(store)
     print(f"renamed {args.entity} to {args.name!r}")
     return 0
 

@@ -8,11 +8,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, TypeVar
 
 from historiograph.errors import StoreError
 from historiograph.export.json_export import write_json
 from historiograph.store.database import Store
+
+T = TypeVar("T")
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -50,24 +52,32 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
     tables.set_defaults(run=run_csv)
 
 
+def _write(output: str | None, write: Callable[[TextIO], T]) -> tuple[T, Path | None]:
+    """Run ``write`` on stdout, or on a file written beside ``output`` and renamed over it,
+    so a failed export never leaves half a file."""
+    if not output or output == "-":
+        return write(sys.stdout), None
+    target = Path(output)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            result = write(out)
+        os.replace(tmp, target)
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
+    return result, target
+
+
 def run_json(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        if not args.output or args.output == "-":
-            write_json(store, sys.stdout, include_text=args.include_text)
-            return 0
-        target = Path(args.output)
-        # Write beside the target, then rename: a failed export never leaves half a file.
-        tmp: str | None = None
-        try:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                count = write_json(store, out, include_text=args.include_text)
-            os.replace(tmp, target)
-        except OSError as e:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
-    print(f"{count} sources -> {target}", file=sys.stderr)
+        count, target = _write(
+            args.output, lambda out: write_json(store, out, include_text=args.include_text)
+        )
+    if target is not None:
+        print(f"{count} sources -> {target}", file=sys.stderr)
     return 0
 
 
@@ -78,21 +88,9 @@ def run_graph(args: argparse.Namespace) -> int:
     writers = {"graphml": write_graphml, "gexf": write_gexf, "geojson": write_geojson}
     writer = writers[args.graph_format]
     with Store(args.db, create=False) as store:
-        if not args.output or args.output == "-":
-            writer(store, sys.stdout)
-            return 0
-        target = Path(args.output)
-        tmp: str | None = None
-        try:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                nodes, edges = writer(store, out)
-            os.replace(tmp, target)
-        except OSError as e:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            raise StoreError(f"{target}: cannot write export ({e.strerror or e})") from e
-    print(f"{nodes} items, {edges} links -> {target}", file=sys.stderr)
+        (items, links), target = _write(args.output, lambda out: writer(store, out))
+    if target is not None:
+        print(f"{items} items, {links} links -> {target}", file=sys.stderr)
     return 0
 
 

@@ -397,6 +397,10 @@ class Geocoder:
             for idx, kind in self._candidates(matched_key).items()
             if any(c in countries for c in places[idx].covers)
         ]
+        if region.points:
+            # Damaged names are of places the document is about: near its other places
+            # (a text on Albania that also names America must not find a Texan "Kolonja").
+            inside = [item for item in inside if region.near(places[item[0]])]
         if not inside:
             return None
         idx = max(inside, key=lambda item: region.evidence(places[item[0]], item[1]))[0]

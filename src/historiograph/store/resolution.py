@@ -329,30 +329,46 @@ def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
 def geocode_places(store: Store) -> tuple[int, int]:
     """Give place entities coordinates; return (resolved, unresolved).
 
-    The corpus's places are resolved together, so the region they share
-    decides between same-named places; nothing is guessed below the
-    geocoder's own threshold.
+    Each document's places are resolved together, so the region that document
+    is about decides between same-named places ("Peza" beside Tirana and
+    Elbasan); a place named in several documents takes the answer of the
+    document that names it most. Nothing is guessed below the geocoder's own
+    threshold.
     """
-    from historiograph.places.geocode import default_geocoder
+    from historiograph.places.geocode import Geocode, default_geocoder
 
     conn = store.conn
-    places = conn.execute("SELECT id, name FROM entities WHERE type = 'place'").fetchall()
-    found = default_geocoder().geocode_all([row["name"] for row in places])
+    geocoder = default_geocoder()
+    rows = conn.execute(
+        "SELECT m.source_id, e.id, e.name, count(*) AS n FROM mentions AS m"
+        " JOIN entities AS e ON e.id = m.entity_id WHERE e.type = 'place'"
+        " GROUP BY m.source_id, e.id"
+    ).fetchall()
+    by_source: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for row in rows:
+        by_source[row["source_id"]].append((row["id"], row["name"], row["n"]))
+    best: dict[int, tuple[int, Geocode | None]] = {}
+    for places in by_source.values():
+        found = geocoder.geocode_all([name for _, name, _ in places])
+        for entity_id, name, count in places:
+            hit = found.get(name)
+            current = best.get(entity_id)
+            if current is None or (hit is not None and (current[1] is None or count > current[0])):
+                best[entity_id] = (count, hit)
     resolved = 0
     with store.transaction():
-        for row in places:
-            hit = found.get(row["name"])
+        for entity_id, (_, hit) in best.items():
             if hit is None:
                 conn.execute(
                     "UPDATE entities SET latitude = NULL, longitude = NULL, geo_confidence = NULL,"
                     " geo_reason = 'not in the offline gazetteer' WHERE id = ?",
-                    (row["id"],),
+                    (entity_id,),
                 )
                 continue
             resolved += 1
             conn.execute(
                 "UPDATE entities SET latitude = ?, longitude = ?, geo_confidence = ?,"
                 " geo_reason = ? WHERE id = ?",
-                (hit.latitude, hit.longitude, round(hit.confidence, 3), hit.reason, row["id"]),
+                (hit.latitude, hit.longitude, round(hit.confidence, 3), hit.reason, entity_id),
             )
-    return resolved, len(places) - resolved
+    return resolved, len(best) - resolved

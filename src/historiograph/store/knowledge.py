@@ -125,11 +125,20 @@ def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     )
     for entity in entities.fetchall():
         mentions = conn.execute(
-            'SELECT source_id, start, "end", text FROM mentions WHERE entity_id = ?'
+            'SELECT id, source_id, start, "end", text FROM mentions WHERE entity_id = ?'
             " ORDER BY source_id, start",
             (entity["id"],),
         ).fetchall()
         aliases = sorted({m["text"] for m in mentions} - {entity["name"]})
+        spans = {
+            m["id"]: {
+                "source": m["source_id"],
+                "start": m["start"],
+                "end": m["end"],
+                "text": m["text"],
+            }
+            for m in mentions
+        }
         yield {
             "id": entity["id"],
             "type": entity["type"],
@@ -141,9 +150,21 @@ def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
                 else None
             ),
             "coordinates_confidence": entity["geo_confidence"],
-            "mentions": [
-                {"source": m["source_id"], "start": m["start"], "end": m["end"], "text": m["text"]}
-                for m in mentions
+            "mentions": list(spans.values()),
+            "merges": [
+                {
+                    "rule": link["rule"],
+                    "score": link["score"],
+                    "mentions": [spans.get(link["mention_a"]), spans.get(link["mention_b"])],
+                }
+                for link in conn.execute(
+                    "SELECT rule, score, mention_a, mention_b FROM entity_links"
+                    " WHERE entity_id = ?",
+                    (entity["id"],),
+                )
+                # A merge of two identical spellings says nothing a reviewer needs.
+                if spans.get(link["mention_a"], {}).get("text")
+                != spans.get(link["mention_b"], {}).get("text")
             ],
         }
 

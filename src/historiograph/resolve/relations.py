@@ -37,7 +37,17 @@ _TYPED = [
             re.IGNORECASE,
         ),
     ),
+    (
+        # "Roberts quoted Djilas", "Kasche, citing Ribbentrop", "X's account corroborated Y's".
+        "cites",
+        re.compile(
+            r"^(?:['’]s?\s+(?:\w+[\s-]+){1,2})?\s*(?:,\s*)?(?:quoted|quotes|quoting|cited|cites|"
+            r"citing|paraphrased|corroborated|confirmed)\s+(?:the\s+)?(?:\w+\s+of\s+)?$",
+            re.IGNORECASE,
+        ),
+    ),
 ]
+_SPEAKERS = {"person", "organization", "work"}
 # Words between two places that put the first inside the second ("Gornji Vakuf in
 # Bosnia", "Sarmash in the Tepelena district"). A comma is not enough: lists of
 # places ("Albania, Greece") far outnumber "Zagreb, Croatia".
@@ -158,6 +168,10 @@ def _typed(
                         (source_id, left.start, right.end),
                         directed=True,
                     )
+            elif kind == "cites":
+                if left.type in _SPEAKERS and right.type in _SPEAKERS:
+                    evidence = (source_id, left.start, right.end)
+                    _add(into, left.entity, right.entity, kind, evidence, directed=True)
             elif (
                 left.type in {"person", "organization"}
                 and right.type == left.type
@@ -165,3 +179,26 @@ def _typed(
             ):
                 _add(into, left.entity, right.entity, kind, (source_id, *span))
             break
+
+
+def part_of_relations(
+    names: dict[int, tuple[str, str]],
+    keys: dict[str, list[int]],
+    first_mentions: dict[int, tuple[str, int, int]],
+    into: dict[tuple[int, int, str], Relation],
+) -> None:
+    """Organisations named inside other organisations' names are their parents:
+    "Politburo of the Central Committee of the CPY" is part of "Central Committee of
+    the CPY", which is part of "CPY" — when those are entities of the knowledge base.
+
+    ``names``: entity id -> (name key, type); ``keys``: name key -> entity ids;
+    ``first_mentions``: entity id -> a span that names it (the evidence).
+    """
+    for entity, (key, kind) in names.items():
+        if kind != "organization" or " of " not in key:
+            continue
+        parts = key.split(" of ", 1)
+        parent_key = parts[1].removeprefix("the ")
+        parents = [p for p in keys.get(parent_key, []) if p != entity and names[p][1] == kind]
+        if len(parents) == 1 and entity in first_mentions:
+            _add(into, entity, parents[0], "part-of", first_mentions[entity], directed=True)

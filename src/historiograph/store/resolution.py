@@ -260,7 +260,12 @@ def entity_ref(store: Store, entity_id: int) -> MentionRef:
 
 def compute_relations(store: Store) -> int:
     """Rebuild the relations table from every source's mentions; return how many."""
-    from historiograph.resolve.relations import Placed, Relation, relations_of_source
+    from historiograph.resolve.relations import (
+        Placed,
+        Relation,
+        part_of_relations,
+        relations_of_source,
+    )
 
     conn = store.conn
     found: dict[tuple[int, int, str], Relation] = {}
@@ -283,6 +288,19 @@ def compute_relations(store: Store) -> int:
             )
         ]
         relations_of_source(source_id, store.original_text(source_id), paragraphs, mentions, found)
+    names: dict[int, tuple[str, str]] = {}
+    keys: dict[str, list[int]] = defaultdict(list)
+    for row in conn.execute("SELECT id, key, type FROM entities"):
+        names[row["id"]] = (row["key"], row["type"])
+        keys[row["key"]].append(row["id"])
+    first_mentions = {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute(
+            'SELECT entity_id, source_id, start, "end" FROM mentions GROUP BY entity_id'
+            " HAVING min(id)"
+        )
+    }
+    part_of_relations(names, keys, first_mentions, found)
     with store.transaction():
         conn.execute("DELETE FROM relation_evidence")
         conn.execute("DELETE FROM relations")

@@ -97,3 +97,10 @@ def test_every_mention_lands_in_exactly_one_cluster(names: list[tuple[str, str]]
     assert sorted(seen) == list(range(len(names)))
     for cluster in clusters:
         assert len({names[i][1] for i in cluster.mentions}) == 1  # never across types
+
+
+def test_acronyms_in_the_shipped_table_are_one_organisation() -> None:
+    clusters = _clusters(
+        [("KPJ", "organization"), ("CPY", "organization"), ("KKE", "organization")]
+    )
+    assert {"KPJ", "CPY"} in clusters and {"KKE"} in clusters

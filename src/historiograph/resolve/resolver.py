@@ -32,6 +32,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -191,6 +193,7 @@ class Resolver:
         self._variants()
         self._reordered()
         self._acronyms()
+        self._acronym_table()
         self._partials()
         self._aliases()
         return self._build()
@@ -227,6 +230,22 @@ class Resolver:
                 self._link(bags[(kind, bag)], first, "reordered", 1.0)
             else:
                 bags[(kind, bag)] = first
+
+    def _acronym_table(self) -> None:
+        """Acronyms with one expansion in the shipped table are one organisation, and
+        that organisation's spelled-out name too: KPJ = CPY = Communist Party of Yugoslavia."""
+        table = acronym_table()
+        by_expansion: dict[tuple[str, str], int] = {}
+        for m in self.mentions.values():
+            entry = table.get(m.text.strip())
+            if entry is None or entry[1] != m.type:
+                continue
+            expansion = normalise(entry[0])
+            first = by_expansion.setdefault((m.type, expansion), m.id)
+            self._link(first, m.id, "acronym", 0.95)
+            spelled = self.by_key.get((m.type, expansion))
+            if spelled:
+                self._link(m.id, spelled[0], "acronym", 0.95)
 
     def _acronyms(self) -> None:
         by_initials: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -356,6 +375,18 @@ def _bag(key: str) -> tuple[str, ...]:
     "albania" -> "alban"), so word order and that choice don't matter.
     """
     return tuple(sorted(w[:5] for w in key.split() if w not in {"of", "the", "and", "for"}))
+
+
+@lru_cache(maxsize=1)
+def acronym_table() -> dict[str, tuple[str, str]]:
+    """ACRONYM -> (expansion, type) from the shipped ``data/acronyms.tsv``."""
+    text = resources.files("historiograph").joinpath("data/acronyms.tsv").read_text("utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            acronym, expansion, kind = (part.strip() for part in line.split("\t"))
+            table[acronym] = (expansion, kind)
+    return table
 
 
 def canonical_name(names: Sequence[str]) -> str:

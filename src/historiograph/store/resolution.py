@@ -297,8 +297,8 @@ def compute_relations(store: Store) -> int:
     first_mentions = {
         row[0]: (row[1], row[2], row[3])
         for row in conn.execute(
-            'SELECT entity_id, source_id, start, "end" FROM mentions GROUP BY entity_id'
-            " HAVING min(id)"
+            # With min() in the select list, SQLite takes the bare columns from that row.
+            'SELECT entity_id, source_id, start, "end", min(id) FROM mentions GROUP BY entity_id'
         )
     }
     part_of_relations(names, keys, first_mentions, found)

@@ -33,6 +33,17 @@ def _write_corpus(folder: Path, count: int) -> None:
         )
 
 
+def _wait_for_group_exit(group: int, seconds: float = 30.0) -> None:
+    """Wait until no process of the killed group is left (they hold database handles)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
 def _consistent(db: Path) -> int:
     with Store(db) as store:
         assert store.check_integrity() == []
@@ -54,7 +65,11 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     _write_corpus(corpus, 600)
     db = tmp_path / "kb.db"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env)
+    # Its own session, so the kill below reaches the ingest and its worker processes at once,
+    # as killing a running job does.
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(db), str(corpus)], env=env, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     # Wait until some sources are committed, then kill without warning.
     while time.monotonic() < deadline and child.poll() is None:
@@ -66,8 +81,9 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
                         break
             except Exception:
                 continue
-    os.kill(child.pid, signal.SIGKILL)
+    os.killpg(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
+    _wait_for_group_exit(child.pid)
     assert child.returncode == -signal.SIGKILL, "the child finished before it could be killed"
     stored = _consistent(db)
     assert 5 <= stored < 600

@@ -85,6 +85,9 @@ class Store:
             )
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open knowledge base ({e})") from e
+        try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
@@ -93,8 +96,12 @@ class Store:
                 # last commits may only be lost on power failure).
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: cannot open knowledge base ({e})") from e
+        except BaseException as e:
+            # A half-opened connection must not linger: it would hold the file's locks.
+            self.conn.close()
+            if isinstance(e, sqlite3.DatabaseError):
+                raise StoreError(f"{self.path}: cannot open knowledge base ({e})") from e
+            raise
 
     def close(self) -> None:
         self.conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import multiprocessing
@@ -20,11 +21,12 @@ from historiograph.ingest.pipeline import parse_bytes
 from historiograph.ingest.readers import kind_of, read_bytes
 from historiograph.model import ParsedSource
 from historiograph.settings import Settings
-from historiograph.store.database import Store
+from historiograph.store.database import SourceRows, Store, as_rows
 
 _GLOB_CHARS = frozenset("*?[")
 _PARALLEL_FROM = 16  # files; fewer are parsed in-process
 _WINDOW_PER_JOB = 2
+_WORKER_NICENESS = 19
 _BATCH_FILES = 16
 _BATCH_BYTES = 32 * 1024 * 1024
 
@@ -108,14 +110,14 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every file ``inputs`` name into ``store``.
 
-    Files are parsed in batches and each batch is written in one transaction
-    (each source in a savepoint of its own), so a killed process leaves
-    whole batches or nothing. A file that fails is recorded in the report and
-    the batch goes on; a failure of the store itself (disk full, read-only)
-    stops the run, because every following write would fail the same way.
-    ``on_progress(path, done, total)`` is called as files are done.
-    ``jobs`` worker processes each parse and write their own batches (SQLite
-    serialises the writes); default: one per CPU for large runs, none for small.
+    Files are parsed in batches and each batch is written in one transaction,
+    so a killed process leaves whole batches or nothing. A file that fails is
+    recorded in the report and the run goes on; a failure of the store itself
+    (disk full, read-only) stops the run, because every following write would
+    fail the same way. ``on_progress(path, done, total)`` is called as files
+    are done. ``jobs`` worker processes parse batches ahead while this process
+    writes them (SQLite takes one writer); default: one per CPU for large runs,
+    none for small.
     """
     settings = settings or Settings()
     report = IngestReport()
@@ -210,7 +212,7 @@ class BatchResult:
 
 # A parsed batch: each file's parsed record (None: its content is stored
 # already) or the one-line reason it failed.
-Prepared = list[tuple[Path, ParsedSource | str | None]]
+Prepared = list[tuple[Path, SourceRows | str | None]]
 
 
 def prepare_batch(
@@ -220,31 +222,33 @@ def prepare_batch(
     prepared: Prepared = []
     for path in paths:
         try:
-            prepared.append((path, prepare_file(path, settings, known)))
+            parsed = prepare_file(path, settings, known)
+            prepared.append((path, None if parsed is None else as_rows(parsed)))
         except SourceError as e:
             prepared.append((path, str(e)))
     return prepared
 
 
 def write_batch(store: Store, prepared: Prepared) -> BatchResult:
-    """Write a parsed batch in one transaction (each source in its own savepoint)."""
+    """Write a parsed batch in one transaction: all of its sources, or none.
+
+    A failure here is the store's own (disk full, read-only): it is reported
+    once as ``stopped`` and nothing of the batch is kept.
+    """
     result = BatchResult()
-    saved: list[tuple[str, str]] = []
+    parsed = [source for _, source in prepared if isinstance(source, SourceRows)]
     try:
-        with store.transaction():
-            for path, source in prepared:
-                if isinstance(source, str):
-                    result.outcomes.append(("failed", source))
-                    continue
-                outcome = "unchanged" if source is None else store.save_source(source)
-                saved.append((outcome, str(path)))
+        outcomes = iter(store.save_sources(parsed))
     except StoreError as e:
-        lost = sum(1 for _, source in prepared if isinstance(source, ParsedSource))
-        result.stopped = f"{e}" + (
-            f"; {lost} files of the last batch were not stored" if lost else ""
-        )
+        lost = f"; {len(parsed)} files of the last batch were not stored" if parsed else ""
+        result.stopped = f"{e}{lost}"
         return result
-    result.outcomes.extend(saved)
+    for path, source in prepared:
+        if isinstance(source, str):
+            result.outcomes.append(("failed", source))
+        else:
+            outcome = "unchanged" if source is None else next(outcomes)
+            result.outcomes.append((outcome, str(path)))
     return result
 
 
@@ -323,6 +327,10 @@ _worker_db: sqlite3.Connection | None = None
 
 def _worker_start(db_path: str) -> None:
     global _worker_db
+    # The writer is the run's one serial step: workers yield the CPU to it,
+    # so it never waits for a core while they parse batches ahead.
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
     _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
 
 

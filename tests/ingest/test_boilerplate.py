@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SAMPLE_DIR
-from historiograph.ingest.boilerplate import detect_boilerplate
+from historiograph.ingest.boilerplate import detect_boilerplate, split_lines
 
 GOLD = json.loads((Path(__file__).parents[1] / "gold" / "boilerplate.json").read_text("utf-8"))
 # Floors only go up: raise them when the detector improves.
@@ -71,3 +71,17 @@ def test_spans_are_whole_lines_within_bounds(text: str) -> None:
     for span in detect_boilerplate(text):
         assert 0 <= span.start < span.end <= len(text)
         assert "\n" not in text[span.start : span.end]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0c\x1c\u00a0\u2003\u2028"), max_size=60))
+def test_split_lines_are_the_stripped_non_blank_lines(text: str) -> None:
+    expected = []
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + len(raw) - len(raw.lstrip())
+            expected.append((start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    assert [(line.start, line.end, line.text) for line in split_lines(text)] == expected
+    assert all(text[line.start : line.end] == line.text for line in split_lines(text))

@@ -67,16 +67,22 @@ def _lexicon(lines: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in _compile(lines)), re.IGNORECASE)
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with their offsets, stripped of surrounding whitespace."""
-    lines = []
-    for match in re.finditer(r"[^\n]+", text):
-        raw = match.group()
-        stripped = raw.strip()
-        if stripped:
-            start = match.start() + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(start, start + len(stripped), stripped, stripped.count(" ") + 1))
-    return lines
+# A line's stripped content: from its first to its last non-space character.
+_LINE = re.compile(r"^[^\S\n]*(\S(?:[^\n]*\S)?)", re.MULTILINE)
+
+
+@lru_cache(maxsize=2)
+def split_lines(text: str) -> tuple[Line, ...]:
+    """Non-blank lines with their offsets, stripped of surrounding whitespace.
+
+    Cached: boilerplate, metadata and passages all split the same text, and a
+    str caches its own hash, so a repeated call costs one comparison.
+    """
+    return tuple(
+        Line(m.start(1), m.end(1), content, content.count(" ") + 1)
+        for m in _LINE.finditer(text)
+        for content in (m.group(1),)
+    )
 
 
 def detect_boilerplate(text: str, *, extra_patterns: Sequence[str] = ()) -> list[Span]:
@@ -101,7 +107,7 @@ def _is_chrome(line: Line, lexicon: re.Pattern[str]) -> bool:
     return lexicon.search(line.text) is not None
 
 
-def _mark_head_menu(text: str, lines: list[Line], reasons: dict[int, str]) -> None:
+def _mark_head_menu(text: str, lines: Sequence[Line], reasons: dict[int, str]) -> None:
     # The first block of consecutive non-blank lines at the top of the page.
     block: list[int] = []
     for i, line in enumerate(lines[:_HEAD_LINES]):
@@ -115,7 +121,7 @@ def _mark_head_menu(text: str, lines: list[Line], reasons: dict[int, str]) -> No
             reasons.setdefault(i, "menu")
 
 
-def _mark_footer(lines: list[Line], reasons: dict[int, str]) -> None:
+def _mark_footer(lines: Sequence[Line], reasons: dict[int, str]) -> None:
     tail_from = int(len(lines) * 0.6)
     first = next((i for i in sorted(reasons) if i >= tail_from), None)
     if first is None:

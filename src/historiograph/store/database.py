@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,14 +17,67 @@ from pathlib import Path
 from typing import Any, Literal
 
 from historiograph.errors import StoreError
-from historiograph.model import Edit, ParsedSource, Span
+from historiograph.model import Edit, Extraction, ParsedSource, Span
 from historiograph.store.knowledge import delete_extraction, save_extraction
 from historiograph.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "historiograph.db"
 _FTS_AUTOMERGE = 4  # FTS5's default
 _FTS_MERGE_PAGES = 2000
+_BULK_CACHE_KIB = -65536  # negative: KiB, so 64 MiB
+_BULK_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL between checkpoints
 SaveOutcome = Literal["added", "replaced", "updated", "unchanged"]
+
+
+def _attrs_json(attrs: dict[str, Any]) -> str:
+    # Most spans carry no attributes: skip the encoder for them.
+    return json.dumps(attrs, ensure_ascii=False) if attrs else "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRows:
+    """A parsed source as the plain rows the store writes.
+
+    Worker processes build these and the writer only executes them: plain
+    tuples unpickle several times faster than the dataclasses they come from,
+    and the writer is an ingest run's one serial step.
+    """
+
+    sha256: str
+    path: str
+    kind: str
+    size_bytes: int
+    original: str
+    metadata: tuple[Any, ...]  # title, authors, published, language, extra (JSON)
+    spans: list[tuple[str, int, int, str]]  # kind, start, end, attrs (JSON)
+    edits: list[tuple[int, int, str, str]]  # start, end, replacement, kind
+    passages: list[tuple[int, int, str]]  # start, end, cleaned text
+    extraction: Extraction | None = None
+
+
+def as_rows(source: ParsedSource | SourceRows) -> SourceRows:
+    """The rows to store for ``source``."""
+    if isinstance(source, SourceRows):
+        return source
+    meta = source.metadata
+    return SourceRows(
+        sha256=source.sha256,
+        path=source.path,
+        kind=source.kind,
+        size_bytes=source.size_bytes,
+        original=source.original,
+        metadata=(
+            meta.title,
+            json.dumps(meta.authors, ensure_ascii=False),
+            meta.published,
+            meta.language,
+            json.dumps(meta.extra, ensure_ascii=False, default=str),
+        ),
+        spans=[(s.kind, s.start, s.end, _attrs_json(s.attrs)) for s in source.spans],
+        edits=[(e.start, e.end, e.replacement, e.kind) for e in source.edits],
+        passages=[(p.start, p.end, p.text) for p in source.passages],
+        extraction=source.extraction,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +220,22 @@ class Store:
         the index is still correct, only less merged (FTS5's crisis merges
         still bound the number of segments).
         """
+        # A larger page cache keeps the b-trees being appended to in memory,
+        # and rarer checkpoints mean fewer fsyncs; both are restored after.
+        cache, checkpoint = (
+            self.conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("cache_size", "wal_autocheckpoint")
+        )
+        self.conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {_BULK_CHECKPOINT_PAGES}")
         self._fts_setting("automerge", 0)
         try:
             yield
         finally:
             self._fts_setting("automerge", _FTS_AUTOMERGE)
             self._fts_setting("merge", _FTS_MERGE_PAGES)
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
     def _fts_setting(self, name: str, value: int) -> None:
         try:
@@ -190,74 +253,70 @@ class Store:
         row = self.conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
 
-    def save_source(self, parsed: ParsedSource) -> SaveOutcome:
+    def save_source(self, parsed: ParsedSource | SourceRows) -> SaveOutcome:
         """Store a parsed source, replacing an older version at the same path."""
-        source_id = source_id_for(parsed.sha256)
         with self.transaction() as conn:
-            stored = conn.execute(
-                "SELECT title, authors, published, language, metadata"
-                " FROM sources WHERE sha256 = ?",
-                (parsed.sha256,),
-            ).fetchone()
-            if stored is not None:
-                fields = self._metadata_fields(parsed)
-                if tuple(stored) == fields:
-                    return "unchanged"
-                conn.execute(
-                    "UPDATE sources SET title = ?, authors = ?, published = ?, language = ?,"
-                    " metadata = ? WHERE sha256 = ?",
-                    (*fields, parsed.sha256),
-                )
-                return "updated"
-            old = conn.execute("SELECT id FROM sources WHERE path = ?", (parsed.path,)).fetchone()
-            if old:
-                self._delete(conn, old["id"])
-            conn.execute(
-                "INSERT INTO sources (id, sha256, path, kind, title, authors, published, language,"
-                " metadata, size_bytes, char_count, ingested_at, original)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    source_id,
-                    parsed.sha256,
-                    parsed.path,
-                    parsed.kind,
-                    *self._metadata_fields(parsed),
-                    parsed.size_bytes,
-                    len(parsed.original),
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    parsed.original,
-                ),
-            )
-            conn.executemany(
-                'INSERT INTO spans (source_id, kind, start, "end", attrs) VALUES (?, ?, ?, ?, ?)',
-                [
-                    (source_id, s.kind, s.start, s.end, json.dumps(s.attrs, ensure_ascii=False))
-                    for s in parsed.spans
-                ],
-            )
-            conn.executemany(
-                'INSERT INTO edits (source_id, start, "end", replacement, kind)'
-                " VALUES (?, ?, ?, ?, ?)",
-                [(source_id, e.start, e.end, e.replacement, e.kind) for e in parsed.edits],
-            )
-            conn.executemany(
-                'INSERT INTO passages (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
-                [(source_id, p.start, p.end, p.text) for p in parsed.passages],
-            )
-            if parsed.extraction is not None:
-                save_extraction(conn, source_id, parsed.extraction)
-        return "replaced" if old else "added"
+            return self._write_source(conn, as_rows(parsed))
 
-    @staticmethod
-    def _metadata_fields(parsed: ParsedSource) -> tuple[Any, ...]:
-        meta = parsed.metadata
-        return (
-            meta.title,
-            json.dumps(meta.authors, ensure_ascii=False),
-            meta.published,
-            meta.language,
-            json.dumps(meta.extra, ensure_ascii=False, default=str),
+    def save_sources(self, sources: Sequence[ParsedSource | SourceRows]) -> list[SaveOutcome]:
+        """Store several sources in one transaction: all of them, or none.
+
+        Faster than a savepoint per source: FTS5 flushes its pending index data
+        at every savepoint, so per-source savepoints write one tiny index
+        segment per source.
+        """
+        with self.transaction() as conn:
+            return [self._write_source(conn, as_rows(source)) for source in sources]
+
+    def _write_source(self, conn: sqlite3.Connection, rows: SourceRows) -> SaveOutcome:
+        source_id = source_id_for(rows.sha256)
+        stored = conn.execute(
+            "SELECT title, authors, published, language, metadata FROM sources WHERE sha256 = ?",
+            (rows.sha256,),
+        ).fetchone()
+        if stored is not None:
+            if tuple(stored) == rows.metadata:
+                return "unchanged"
+            conn.execute(
+                "UPDATE sources SET title = ?, authors = ?, published = ?, language = ?,"
+                " metadata = ? WHERE sha256 = ?",
+                (*rows.metadata, rows.sha256),
+            )
+            return "updated"
+        old = conn.execute("SELECT id FROM sources WHERE path = ?", (rows.path,)).fetchone()
+        if old:
+            self._delete(conn, old["id"])
+        conn.execute(
+            "INSERT INTO sources (id, sha256, path, kind, title, authors, published, language,"
+            " metadata, size_bytes, char_count, ingested_at, original)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source_id,
+                rows.sha256,
+                rows.path,
+                rows.kind,
+                *rows.metadata,
+                rows.size_bytes,
+                len(rows.original),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                rows.original,
+            ),
         )
+        conn.executemany(
+            'INSERT INTO spans (source_id, kind, start, "end", attrs) VALUES (?, ?, ?, ?, ?)',
+            [(source_id, *span) for span in rows.spans],
+        )
+        conn.executemany(
+            'INSERT INTO edits (source_id, start, "end", replacement, kind) VALUES (?, ?, ?, ?, ?)',
+            [(source_id, *edit) for edit in rows.edits],
+        )
+        conn.executemany(
+            'INSERT INTO passages (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
+            [(source_id, *passage) for passage in rows.passages],
+        )
+        if rows.extraction is not None:
+            save_extraction(conn, source_id, rows.extraction)
+        return "replaced" if old else "added"
 
     def delete_source(self, source_id: str) -> bool:
         with self.transaction() as conn:

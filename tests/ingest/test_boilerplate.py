@@ -85,3 +85,22 @@ def test_split_lines_are_the_stripped_non_blank_lines(text: str) -> None:
         offset += len(raw) + 1
     assert [(line.start, line.end, line.text) for line in split_lines(text)] == expected
     assert all(text[line.start : line.end] == line.text for line in split_lines(text))
+
+
+def test_user_patterns_anchored_or_not_match_anywhere_they_should() -> None:
+    # "^a|b" is not anchored as a whole: "b" may match anywhere in the line.
+    text = "Main text of the page.\nsee our bookshop here\nShop now\n"
+    spans = detect_boilerplate(text, extra_patterns=[r"^shop now$|bookshop"])
+    assert [text[s.start : s.end] for s in spans] == ["see our bookshop here", "Shop now"]
+    escaped = detect_boilerplate("a | b\n", extra_patterns=[r"^a \| b$"])
+    assert len(escaped) == 1
+
+
+def test_only_wholly_anchored_patterns_are_tried_at_the_start_alone() -> None:
+    from historiograph.ingest.boilerplate import _anchored
+
+    assert _anchored(r"^(home|menu)$")
+    assert _anchored(r"^[|x] y")
+    assert _anchored(r"^a\|b")
+    assert not _anchored(r"^a|b")
+    assert not _anchored(r"\bclick here\b")

@@ -61,10 +61,55 @@ def _compile(lines: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The patterns as two alternations: those anchored at the line's start are
+    tried only there (``match``), which is several times faster than letting
+    one big alternation try every pattern at every position."""
+
+    anchored: re.Pattern[str] | None
+    floating: re.Pattern[str] | None
+
+    def finds(self, text: str) -> bool:
+        return bool(
+            (self.anchored and self.anchored.match(text))
+            or (self.floating and self.floating.search(text))
+        )
+
+
 @lru_cache(maxsize=8)
-def _lexicon(lines: tuple[str, ...]) -> re.Pattern[str]:
-    """All patterns as one alternation: one regex search per line instead of dozens."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in _compile(lines)), re.IGNORECASE)
+def _lexicon(lines: tuple[str, ...]) -> _Lexicon:
+    groups: tuple[list[str], list[str]] = ([], [])
+    for pattern in _compile(lines):
+        groups[0 if _anchored(pattern.pattern) else 1].append(f"(?:{pattern.pattern})")
+    anchored, floating = (
+        re.compile("|".join(group), re.IGNORECASE) if group else None for group in groups
+    )
+    return _Lexicon(anchored, floating)
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` must start at the start of the text:
+    it begins with ``^`` and has no ``|`` outside brackets or parentheses."""
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 # A line's stripped content: from its first to its last non-space character.
@@ -101,10 +146,10 @@ def detect_boilerplate(text: str, *, extra_patterns: Sequence[str] = ()) -> list
     ]
 
 
-def _is_chrome(line: Line, lexicon: re.Pattern[str]) -> bool:
+def _is_chrome(line: Line, lexicon: _Lexicon) -> bool:
     if line.words > _SHORT_WORDS:
         return False
-    return lexicon.search(line.text) is not None
+    return lexicon.finds(line.text)
 
 
 def _mark_head_menu(text: str, lines: Sequence[Line], reasons: dict[int, str]) -> None:

@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= historiograph.db
+PORT ?= 8000
 SAMPLE := examples/balkans-1939-1948
 
-.PHONY: install install-test demo test lint bench clean
+.PHONY: install install-test demo test lint bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +28,8 @@ demo: install
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/historiograph ingest $(SAMPLE) --db demo.db
 	$(BIN)/historiograph summary --db demo.db
+	@echo "Serving the workbench at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/historiograph serve --db demo.db --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check src tests bench
@@ -35,6 +38,11 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/nlp_bench.py
+	$(BIN)/python bench/web_bench.py
+
+screenshots: install-test
+	HISTORIOGRAPH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

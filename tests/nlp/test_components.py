@@ -162,3 +162,179 @@ def test_quoted_titles_in_a_reference_list_are_works() -> None:
     found = extract(parse_text(text), default_pipeline(dates=False))
     works = {m.text for m in found.mentions if m.type == "work"}
     assert {"Borba za slobodu", "The fight for freedom"} <= works
+
+
+# --- General rules (made-up sentences, not from the sample corpus) ---------------------
+
+
+def _ents(doc: spacy.tokens.Doc) -> set[tuple[str, str]]:
+    return {(e.text, e.label_) for e in doc.ents}
+
+
+def test_given_names_with_diacritics_are_known() -> None:
+    from historiograph.nlp.given_names import given_names
+
+    names = given_names()
+    # The name list is UTF-8 in fixed byte columns; folded forms are added too.
+    assert {"Dušan", "Dusan", "Miloš", "Milos", "Đorđe"} <= names
+
+
+def test_a_nationality_that_is_also_a_given_name_does_not_start_a_person() -> None:
+    from historiograph.nlp.pipeline import default_pipeline
+
+    doc = default_pipeline(dates=False)("They met German General Walther Kessler in Riga.")
+    assert not any(e.text.startswith("German") and e.label_ == "person" for e in doc.ents)
+    assert ("Walther Kessler", "person") in _ents(doc)
+
+
+def test_names_listed_after_a_plural_place_noun_are_places() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    found = _ents(nlp("Rebels held the districts of Dobrava, Selnik and Vrana by May."))
+    assert {("Dobrava", "place"), ("Selnik", "place"), ("Vrana", "place")} <= found
+    found = _ents(nlp("Towns such as Lubno, Krasna and Old Terebov were burnt."))
+    assert {("Lubno", "place"), ("Krasna", "place"), ("Old Terebov", "place")} <= found
+
+
+def _consistency(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+    nlp = spacy.blank("en")
+    return nlp.add_pipe("historiograph_entity_consistency")(doc)
+
+
+def test_names_listed_together_share_the_type_of_the_strong_evidence() -> None:
+    register_extensions()
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Speeches by Bebel, Jaures, Plekhanov and Adler were read out.")
+    doc.ents = [
+        relabel(Span(doc, 2, 3), "person", "gazetteer"),
+        relabel(Span(doc, 4, 5), "organization", "model"),
+        relabel(Span(doc, 6, 7), "place", "model"),
+        relabel(Span(doc, 8, 9), "person", "model"),
+    ]
+    found = {(e.text, e.label_, e._.hg_rule) for e in _consistency(doc).ents}
+    assert ("Jaures", "person", "list") in found and ("Plekhanov", "person", "list") in found
+    # Strong evidence that disagrees leaves a list alone ("Bebel, Vienna and Adler").
+    mixed = nlp.make_doc("Bebel, Vienna and Adler.")
+    mixed.ents = [
+        relabel(Span(mixed, 0, 1), "person", "gazetteer"),
+        relabel(Span(mixed, 2, 3), "place", "gazetteer"),
+        relabel(Span(mixed, 4, 5), "organization", "model"),
+    ]
+    assert ("Adler", "organization") in _ents(_consistency(mixed))
+
+
+def _entity_types(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+    nlp = spacy.blank("en")
+    return nlp.add_pipe("historiograph_entity_types")(doc)
+
+
+def test_model_spans_that_are_no_names_are_dropped_and_titles_trimmed() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc(
+        "A staunch Marxist-Leninist and anti-Habsburg writer, once a POW, drafted a "
+        "Constitution; the Commissar and Field Marshal Anton Rieger agreed."
+    )
+    labels = {"Marxist-Leninist": "ORG", "POW": "ORG", "Constitution": "LAW"}
+    labels |= {"Commissar": "ORG", "Marshal Anton Rieger": "PERSON", "Habsburg": "NORP"}
+    spans = []
+    for text, label in labels.items():
+        start = doc.text.index(text)
+        span = doc.char_span(start, start + len(text), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.ents = spans
+    assert _ents(_entity_types(doc)) == {("Anton Rieger", "person")}
+
+
+def test_gazetteer_skips_prefixed_and_hyphenated_peoples_and_describing_nationalities() -> None:
+    register_extensions()
+    nlp = spacy.blank("en")
+    gazetteer = nlp.add_pipe("historiograph_gazetteer")
+    doc = gazetteer(nlp("An all-Balkans league held Czech-Slovak talks; the Czechs agreed."))
+    assert _ents(doc) == {("Czechs", "group")}
+    navy = nlp.make_doc("The British Royal Navy sailed.")
+    navy.ents = [relabel(Span(navy, 1, 4), "organization", "model")]
+    assert _ents(gazetteer(navy)) == {("Royal Navy", "organization")}
+
+
+def test_names_of_peoples_describing_a_noun_are_adjectives() -> None:
+    from historiograph.nlp.pipeline import default_pipeline
+
+    doc = default_pipeline(dates=False)(
+        "The Ustasha militia burnt the village. Later the Serbian Communist leadership "
+        "and the Chetniks quarrelled."
+    )
+    found = _ents(doc)
+    assert not any(text in {"Ustasha", "Serbian Communist"} for text, _ in found)
+    assert ("Chetniks", "group") in found
+
+
+def test_an_organisation_takes_in_its_of_complements() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    doc = nlp("Orders came from the Executive Committee of the Socialist Party of Bulgaria.")
+    assert ("Executive Committee of the Socialist Party of Bulgaria", "organization") in _ents(doc)
+    doc = nlp("He sat on the CC of the Peasant Party of Croatia until 1929.")
+    assert ("CC of the Peasant Party of Croatia", "organization") in _ents(doc)
+
+
+def test_titles_cited_as_published_numbered_or_translated_are_works() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    doc = nlp("It appeared in the first issue of «Narodna volja» (The People's Will) in 1879.")
+    assert {("Narodna volja", "work"), ("The People's Will", "work")} <= _ents(doc)
+    doc = nlp("First printed in “Papers of the Fabian Society”, vol. 2, and in Essays, vol. 1.")
+    assert {("Papers of the Fabian Society", "work"), ("Essays", "work")} <= _ents(doc)
+    assert not any(e.label_ == "work" for e in nlp("A number of “volunteers” came.").ents)
+
+
+def test_archival_signatures_but_not_date_headings_are_works() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    assert ("Record Group 59", "work") in _ents(nlp("See Record Group 59 in the archive."))
+    assert _ents(nlp("JUNE 14, 1915\nThe rain went on.")) == set()
+
+
+def test_a_plural_head_shared_by_coordinated_names_is_local_evidence() -> None:
+    nlp = spacy.blank("en")
+    for name in ("entity_cues", "gazetteer", "entity_consistency"):
+        nlp.add_pipe(f"historiograph_{name}")
+    doc = nlp("The Vienna and Graz Committees merged. Vienna was calm.")
+    first, *rest = [e for e in doc.ents if e.text == "Vienna"]
+    assert first.label_ == "organization" and [e.label_ for e in rest] == ["place"]
+    assert ("Graz Committees", "organization") in _ents(doc)
+    # Without a coordinated name, a plural head is a class of bodies.
+    assert _ents(nlp("Elections to the District Party Committees began.")) == set()
+
+
+def test_nationality_before_a_numbered_unit_is_no_part_of_its_name() -> None:
+    register_extensions()
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The German 6th Army and the British Eighth Army met.")
+    doc.ents = [
+        relabel(Span(doc, 1, 4), "organization", "model"),
+        relabel(Span(doc, 6, 9), "organization", "model"),
+    ]
+    found = _ents(nlp.add_pipe("historiograph_entity_cues")(doc))
+    assert {("6th Army", "organization"), ("Eighth Army", "organization")} <= found
+
+
+def test_compass_regions_camel_case_places_and_hyphenated_pacts() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_entity_cues")
+    assert ("West", "place") in _ents(nlp("Help came from the West, too late."))
+    assert ("West", "place") not in _ents(nlp("Ships sailed to the West Indies."))
+    assert ("BiH", "place") in _ents(nlp("He fought in BiH that winter."))
+    doc = nlp("They signed the Non-aggression Treaty and the Anti-Comintern Pact.")
+    assert {("Non-aggression Treaty", "other"), ("Anti-Comintern Pact", "other")} <= _ents(doc)
+
+
+def test_a_discarded_candidate_does_not_overwrite_the_evidence_of_an_entity() -> None:
+    from historiograph.nlp import acronyms
+
+    assert acronyms
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historiograph_gazetteer")
+    nlp.add_pipe("historiograph_acronyms")
+    doc = nlp("The BBC reported it.")
+    assert [(e.text, e._.hg_rule) for e in doc.ents] == [("BBC", "gazetteer")]

@@ -17,28 +17,11 @@ from spacy.tokens import Doc, Span, Token
 
 from historiograph.nlp.entity_labels import register_extensions, relabel
 from historiograph.nlp.gazetteer import merge_entities
+from historiograph.nlp.wordlists import CALENDAR_WORDS, NOT_NAME_ACRONYMS
 
 _ACRONYM = re.compile(r"^[A-ZČĆŠŽĐ]{2,6}$")
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "de", "i", "a", "za"}
-# All-capitals words that are not names of organisations.
-_NOT_ORGS = {
-    "OK",
-    "TV",
-    "AM",
-    "PM",
-    "AD",
-    "BC",
-    "CE",
-    "BCE",
-    "PS",
-    "NB",
-    "ID",
-    "POW",
-    "POWS",
-    "WWI",
-    "WWII",
-}
 
 
 def _initials(words: list[str]) -> str:
@@ -65,26 +48,33 @@ class Acronyms:
             Span.set_extension("hg_expansion", default=None)
         by_name = {ent.text: ent for ent in doc.ents if len(ent) > 1}
         labelled = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        # Stronger evidence already on an acronym wins over this default. Checked
+        # before relabelling: span extensions are stored by offsets, so a discarded
+        # copy would overwrite the evidence of the entity it shadows.
+        current = [e for e in doc.ents if e._.hg_rule in {"gazetteer", "cue"}]
+        strong = {i for c in current for i in range(c.start, c.end)}
         found = []
         for token in doc:
             if not _ACRONYM.match(token.text) or _ROMAN.match(token.text):
                 continue
-            if token.text in _NOT_ORGS or _shouting(token):
+            if (
+                token.text in NOT_NAME_ACRONYMS
+                or token.lower_ in CALENDAR_WORDS
+                or _shouting(token)
+            ):
                 continue
             span = Span(doc, token.i, token.i + 1)
             expansion = _expansion(doc, token, by_name)
             if expansion is None and token.i in labelled:
                 continue  # without an expansion, the default never overrides a label
+            if token.i in strong:
+                continue
             label = expansion.label_ if expansion is not None else "organization"
             acronym = relabel(span, label, "acronym")
             acronym._.hg_expansion = expansion.text if expansion is not None else None
             found.append(acronym)
         if found:
-            current = [e for e in doc.ents if e._.hg_rule in {"gazetteer", "cue"}]
-            weak = [e for e in doc.ents if e._.hg_rule not in {"gazetteer", "cue"}]
-            # Stronger evidence already on an acronym wins over this default.
-            keep = [s for s in found if not any(c.start <= s.start < c.end for c in current)]
-            doc.ents = merge_entities([*weak, *current], keep)
+            doc.ents = merge_entities(doc.ents, found)
         return doc
 
 

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from historiograph.model import ENTITY_TYPES
 from historiograph.nlp.word_frequency import english_frequency
+from historiograph.nlp.wordlists import NOT_NAME_ACRONYMS, TITLES
 
 # OntoNotes labels of the English model -> our types. Dates, numbers and
 # quantities are not entities here (dates have their own component).
@@ -33,7 +34,17 @@ MODEL_LABELS = {
 
 # How much each kind of evidence counts when a document's mentions of one
 # name disagree about its type.
-WEIGHTS = {"model": 1.0, "cue": 2.0, "gazetteer": 3.0, "acronym": 2.0, "consistency": 0.5}
+WEIGHTS = {
+    "model": 1.0,
+    "cue": 2.0,
+    "gazetteer": 3.0,
+    "acronym": 2.0,
+    "consistency": 0.5,
+    "list": 1.5,  # named in a list with names of a type (between a cue and the model)
+    "coordinated": 2.0,  # sharing a head with a name ("the Korça and Shkodra Groups"): local
+}
+# Evidence about one occurrence only: the document vote neither counts nor overrides it.
+LOCAL_RULES = frozenset({"coordinated"})
 
 
 def register_extensions() -> None:
@@ -79,25 +90,92 @@ class EntityTypes:
                 continue
             if not any(ch.isupper() for ch in ent.text):
                 continue  # "communists", "partisans": common nouns, not names
-            if label == "group" and ent.text.lower().rstrip("s") in IDEOLOGIES:
-                continue  # adherents of an ideology are not a named group
+            if label in {"group", "organization"} and ideological(ent.text):
+                continue  # adherents of an ideology ("Marxist-Leninist") are not a named group
+            if ent.text in NOT_NAME_ACRONYMS:
+                continue  # "POW", "WWII"
             trimmed = trim_span(ent)
-            if (
-                trimmed is not None
-                and trimmed.text[:1].islower()
-                and trimmed[0].lower_ not in _NAME_PARTICLES
-            ):
+            if trimmed is not None and label == "person":
+                trimmed = untitled(trimmed)
+            if trimmed is None or prefixed(trimmed):
+                continue  # "Anti-Zogist", "all-Balkans": adjectives, not names
+            if trimmed.text[:1].islower() and trimmed[0].lower_ not in _NAME_PARTICLES:
                 continue  # "anti-Zogist", "pan-Slavist": descriptions, not names
-            if (
-                trimmed is not None
-                and len(trimmed) == 1
-                and (_common_word(trimmed.text) or trimmed.text in _HEADS_ALONE)
+            if len(trimmed) == 1 and (
+                common_word(trimmed.text)
+                or trimmed.text in _HEADS_ALONE
+                or trimmed[0].lower_ in TITLES
             ):
-                continue  # "the Party", "People": a capitalised common word, not a name
-            if trimmed is not None:
-                ents.append(relabel(trimmed, label, "model"))
+                continue  # "the Party", "People", "Commissar": a common word, not a name
+            if label not in {"person", "group"} and indefinite(trimmed):
+                continue  # "a Constitution", "a Communist Republic": a kind, not a name
+            ents.append(relabel(trimmed, label, "model"))
         doc.ents = ents
         return doc
+
+
+# Prefixes that make an adjective of a name: "anti-Zogist", "all-Balkans", "pro-British".
+_PREFIXES = frozenset(
+    "anti pro pan non ex neo all post pre counter semi quasi crypto pseudo".split()
+)
+_HYPHENS = {"-", "‐", "‑"}
+_INDEFINITE_COMMON = 2_000  # occurrences in the English list: "constitution", "republic"
+
+
+def ideological(text: str) -> bool:
+    """ "Communists", "Marxist-Leninist": words for followers of ideologies only."""
+    parts = [p for p in text.lower().replace("-", " ").split() if p]
+    return bool(parts) and all(p.rstrip("s") in IDEOLOGIES for p in parts)
+
+
+def prefixed(span: Span) -> bool:
+    """A name made an adjective by a prefix: one hyphenated word starting with one
+    ("Anti-Zogist"), or a name right after a lower-case prefix and a hyphen
+    ("all-Balkans", "pro-German")."""
+    doc = span.doc
+    words = span.text.split()
+    if len(words) == 1 and "-" in words[0] and words[0].split("-")[0].lower() in _PREFIXES:
+        return True
+    if span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
+        before = doc[span.start - 2]
+        return not before.whitespace_ and before.lower_ in _PREFIXES and before.text.islower()
+    return False
+
+
+def hyphenated(span: Span) -> bool:
+    """A name joined by a hyphen to another word ("German-Partisan talks",
+    "a Croat-Slovene Catholic"): for peoples, a compound adjective."""
+    doc = span.doc
+    before = span.start >= 1 and doc[span.start - 1].text in _HYPHENS
+    before = before and not doc[span.start - 1].whitespace_
+    after = span.end < len(doc) and doc[span.end].text in _HYPHENS
+    after = after and not span[-1].whitespace_ and not doc[span.end].whitespace_
+    return bool(before or after)
+
+
+def indefinite(span: Span) -> bool:
+    """ "a Constitution", "a Communist Republic": a capitalised common noun after "a"
+    names a kind of thing, unless it modifies the noun after it ("a Red Army unit")."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].lower_ not in {"a", "an"}:
+        return False
+    if span.end < len(doc) and doc[span.end].pos_ in {"NOUN", "PROPN"}:
+        return False
+    return english_frequency(span[-1].text) >= _INDEFINITE_COMMON
+
+
+def untitled(span: Span) -> Span | None:
+    """A person's name without the titles before it ("Obergruppenfuehrer Siegfried",
+    "King Zog I" -> "Zog I") or a particle left dangling after it ("Siegfried von")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while end - start > 1 and (doc[start].lower_ in TITLES or doc[start].is_punct):
+        start += 1
+    while end - start > 1 and doc[end - 1].lower_ in _NAME_PARTICLES:
+        end -= 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label)
 
 
 _LEADING_POS = {"ADV", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "SYM", "SPACE", "PART"}
@@ -120,13 +198,14 @@ IDEOLOGIES = frozenset(
 # Words that head names but are none alone ("the Conference", "the Committee").
 _HEADS_ALONE = frozenset(
     "Party Committee Conference Congress Government Army Front Council Command Staff "
-    "Ministry Group Assembly Union League Movement Organization Organisation".split()
+    "Ministry Group Assembly Union League Movement Organization Organisation "
+    "Empire Republic Kingdom State Commission".split()
 )
 _COMMON_WORD_FREQUENCY = 100_000  # occurrences in pyspellchecker's English list
 
 
 @lru_cache(maxsize=4096)
-def _common_word(text: str) -> bool:
+def common_word(text: str) -> bool:
     return english_frequency(text) >= _COMMON_WORD_FREQUENCY
 
 

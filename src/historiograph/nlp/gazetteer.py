@@ -21,7 +21,15 @@ from spacy.util import filter_spans
 
 from historiograph.errors import HistoriographError
 from historiograph.model import ENTITY_TYPES
-from historiograph.nlp.entity_labels import adjectival, register_extensions, relabel
+from historiograph.nlp.entity_labels import (
+    LOCAL_RULES,
+    adjectival,
+    hyphenated,
+    prefixed,
+    register_extensions,
+    relabel,
+)
+from historiograph.nlp.names import name_key
 
 
 def parse_gazetteer(text: str, origin: str) -> list[tuple[str, str]]:
@@ -44,6 +52,21 @@ def parse_gazetteer(text: str, origin: str) -> list[tuple[str, str]]:
 def shipped_entries() -> tuple[tuple[str, str], ...]:
     text = resources.files("historiograph").joinpath("data/gazetteer.tsv").read_text("utf-8")
     return tuple(parse_gazetteer(text, "gazetteer.tsv"))
+
+
+@lru_cache(maxsize=1)
+def shipped_group_words() -> frozenset[str]:
+    """Keys of the one-word names of peoples and movements in the shipped list."""
+    return frozenset(
+        name_key(name) for name, kind in shipped_entries() if kind == "group" and " " not in name
+    )
+
+
+def nationality_word(text: str) -> bool:
+    """ "Soviet", "British", "German": the word for a people, used before a name."""
+    key = name_key(text)
+    words = shipped_group_words()
+    return key + "s" in words or (key in words and not key.endswith("s"))
 
 
 def load_entries(extra_paths: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -84,19 +107,35 @@ class Gazetteer:
         found = []
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
-            if label == "group" and adjectival(doc[start:end]):
-                continue  # "Chetnik forces": an adjective, not the group
-            found.append(relabel(Span(doc, start, end), label, "gazetteer"))
-        if found:
-            doc.ents = merge_entities(doc.ents, found)
+            span = doc[start:end]
+            if label == "group" and (adjectival(span) or hyphenated(span)):
+                continue  # "Chetnik forces", "German-Partisan talks": adjectives, not the group
+            if prefixed(span):
+                continue  # "all-Balkans", "pro-German"
+            found.append(Span(doc, start, end, label=label))
+        # A people's name right before another name describes it: "the British
+        # Special Operations Executive", "Soviet Red Army".
+        starts = {s.start for s in found} | {e.start for e in doc.ents}
+        found = [s for s in found if not (s.label_ == "group" and s.end in starts)]
+        # Local evidence ("the Korça and Shkodra Groups") outweighs the list.
+        local = {(e.start, e.end) for e in doc.ents if e._.hg_rule in LOCAL_RULES}
+        # Relabel only the spans kept: span extensions are stored by offsets, so
+        # a discarded copy would overwrite the evidence of the entity it shadows.
+        kept = [relabel(s, s.label_, "gazetteer") for s in found if (s.start, s.end) not in local]
+        if kept:
+            doc.ents = merge_entities(doc.ents, kept)
         return doc
 
 
 def _only_adjectives_before(longer: Span, name: Span) -> bool:
-    """ "Soviet Red Army" around "Red Army": a describing adjective, not part of the name."""
+    """ "Soviet Red Army", "the British Special Operations Executive" around a listed
+    name: a describing adjective or nationality, not part of the name."""
     if name.end != longer.end or name.start == longer.start:
         return False
-    return all(token.tag_ == "JJ" for token in longer.doc[longer.start : name.start])
+    return all(
+        token.tag_ == "JJ" or nationality_word(token.text)
+        for token in longer.doc[longer.start : name.start]
+    )
 
 
 def merge_entities(current: Iterable[Span], preferred: Iterable[Span]) -> list[Span]:

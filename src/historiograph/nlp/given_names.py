@@ -21,11 +21,16 @@ _COMMON_WORD_FREQUENCY = 5_000  # occurrences in pyspellchecker's English list
 def given_names() -> frozenset[str]:
     raw = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_bytes()
     names = set()
-    for line in raw.decode("iso-8859-1").splitlines():
-        if line.startswith("#") or len(line) < 30:
+    # The file is UTF-8 in fixed-width byte columns: cut the columns from the
+    # bytes, then decode, or every name with a diacritic ("Miloš") is lost.
+    for line in raw.splitlines():
+        if line.startswith(b"#") or len(line) < 30:
             continue
-        for name in line[3:29].split():
-            name = name.replace("+", "-")
+        for word in line[3:29].split():
+            try:
+                name = word.decode("utf-8").replace("+", "-")
+            except UnicodeDecodeError:
+                continue
             if name[:1].isupper() and english_frequency(name) < _COMMON_WORD_FREQUENCY:
                 names.add(name)
                 # Texts often drop diacritics: "Milos" for "Miloš".

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from historiograph.cli.main import main
 from historiograph.store.database import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = ROOT / "examples" / "balkans-1939-1948"
-SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.txt"))
+from support import SAMPLE_DIR, CliResult
 
 
 @pytest.fixture
@@ -33,13 +29,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     """Run the CLI in-process and capture what it prints."""
@@ -53,37 +42,3 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
-
-
-def make_pdf(pages: list[str]) -> bytes:
-    """A minimal valid PDF whose pages carry the given text (empty string: no text layer)."""
-    objects: list[bytes] = []
-    page_ids = []
-    font_id = 3 + 2 * len(pages)
-    for number, text in enumerate(pages):
-        content_id = 4 + 2 * number
-        page_ids.append(3 + 2 * number)
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        stream = f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1") if text else b""
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
-            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    kids = " ".join(f"{i} 0 R" for i in page_ids)
-    header = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
-    ]
-    body = [*header, *objects, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(body, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
-    return bytes(out)

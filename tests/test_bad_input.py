@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_FILES, CliResult, make_pdf
 from historiograph.build import ingest_paths
 from historiograph.settings import Settings
 from historiograph.store.database import Store
+from support import SAMPLE_FILES, CliResult, make_pdf
 
 
 def _bad_files(folder: Path) -> dict[str, str]:

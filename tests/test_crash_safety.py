@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import SAMPLE_FILES
 from historiograph.store.database import Store
+from support import SAMPLE_FILES
 
 _CHILD = """
 import sys

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DIR, CliResult
 from historiograph import __version__
+from support import SAMPLE_DIR, CliResult
 
 COMMANDS = [["ingest"], ["sources"], ["search"], ["export"], ["export", "json"], ["summary"]]
 

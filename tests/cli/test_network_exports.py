@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import SAMPLE_DIR, CliResult
+from support import SAMPLE_DIR, CliResult
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DIR
 from historiograph.errors import SourceError
 from historiograph.ingest.metadata import detect_language, parse_dateline, read_sidecar
 from historiograph.ingest.pipeline import parse_file, parse_text
+from support import SAMPLE_DIR
 
 GOLD = json.loads((Path(__file__).parents[1] / "gold" / "metadata.json").read_text("utf-8"))
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_pdf
 from historiograph.errors import SourceError
 from historiograph.ingest.pipeline import parse_file
+from support import make_pdf
 
 ARTICLE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

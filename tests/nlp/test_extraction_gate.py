@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from conftest import SAMPLE_DIR
 from historiograph.ingest.pipeline import parse_file
 from historiograph.model import Extraction
 from historiograph.nlp.entity_labels import MODEL_LABELS
 from historiograph.nlp.extract import extract
 from historiograph.nlp.pipeline import MODEL, default_pipeline
+from support import SAMPLE_DIR
 
 GOLD = Path(__file__).parents[1] / "gold"
 FLOORS = {

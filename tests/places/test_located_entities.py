@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from test_geocode import NOT_IN_GAZETTEER, TRUE_POINTS
 
-from conftest import SAMPLE_FILES
 from historiograph.build import ingest_paths
 from historiograph.places.geocode import distance_km
 from historiograph.store.database import Store
+from support import SAMPLE_FILES
 
 
 def test_sample_places_in_geonames_are_within_30_km(store: Store) -> None:

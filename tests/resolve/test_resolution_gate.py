@@ -11,9 +11,9 @@ import json
 from itertools import combinations
 from pathlib import Path
 
-from conftest import SAMPLE_FILES
 from historiograph.build import ingest_paths
 from historiograph.store.database import Store, source_id_for
+from support import SAMPLE_FILES
 
 GOLD = json.loads((Path(__file__).parents[1] / "gold" / "resolution.json").read_text("utf-8"))
 FLOORS = {"precision": 0.99, "recall": 0.95, "violations": 3}

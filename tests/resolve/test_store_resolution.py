@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SAMPLE_FILES, CliResult
 from historiograph.build import ingest_paths
 from historiograph.store.database import Store
 from historiograph.store.resolution import entity_detail, find_entities
+from support import SAMPLE_FILES, CliResult
 
 
 def _entity(store: Store, name: str) -> dict[str, object]:

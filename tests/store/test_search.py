@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SAMPLE_FILES
 from historiograph.build import ingest_paths
 from historiograph.errors import QueryError
 from historiograph.store.database import Store
 from historiograph.store.query import to_fts5
 from historiograph.store.search import search
+from support import SAMPLE_FILES
 
 
 @pytest.fixture

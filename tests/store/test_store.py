@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_FILES
 from historiograph.build import ingest_paths
 from historiograph.errors import StoreError
 from historiograph.ingest.pipeline import parse_text
 from historiograph.store.database import Store
 from historiograph.store.migrations import SCHEMA_VERSION
+from support import SAMPLE_FILES
 
 
 def test_every_sample_file_is_ingested_verbatim(store: Store) -> None:

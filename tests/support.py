@@ -1,0 +1,55 @@
+"""What tests share besides fixtures: the sample corpus's paths, the CLI result, tiny PDFs.
+
+Imported as ``from support import …`` (``tests/`` is on the path through its conftest);
+a module of its own, because ``conftest`` names one module per folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "examples" / "balkans-1939-1948"
+SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.txt"))
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def make_pdf(pages: list[str]) -> bytes:
+    """A minimal valid PDF whose pages carry the given text (empty string: no text layer)."""
+    objects: list[bytes] = []
+    page_ids = []
+    font_id = 3 + 2 * len(pages)
+    for number, text in enumerate(pages):
+        content_id = 4 + 2 * number
+        page_ids.append(3 + 2 * number)
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        stream = f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1") if text else b""
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    kids = " ".join(f"{i} 0 R" for i in page_ids)
+    header = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+    ]
+    body = [*header, *objects, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(body, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    return bytes(out)

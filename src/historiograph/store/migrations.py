@@ -183,6 +183,41 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entities ADD COLUMN geo_confidence REAL;
     ALTER TABLE entities ADD COLUMN geo_reason TEXT;
     """,
+    # 7: per-entity summaries, rebuilt whenever entities are resolved, so an
+    # entity's page costs the same for a name mentioned twice or 100,000 times:
+    # its names with counts, its distinct merge evidence, and its events in
+    # date order. Mentions are indexed in the order an entity page lists them.
+    """
+    DROP INDEX mentions_by_entity;
+    CREATE INDEX mentions_by_entity ON mentions(entity_id, source_id, start);
+    CREATE TABLE entity_aliases (
+        entity_id INTEGER NOT NULL,
+        text      TEXT NOT NULL,
+        mentions  INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, text)
+    ) WITHOUT ROWID;
+    CREATE TABLE entity_merges (
+        entity_id INTEGER NOT NULL,
+        rule      TEXT NOT NULL,
+        score     REAL NOT NULL,
+        name_a    TEXT NOT NULL,
+        name_b    TEXT NOT NULL,
+        source_id TEXT,
+        start     INTEGER,
+        "end"     INTEGER
+    );
+    CREATE INDEX entity_merges_by_entity ON entity_merges(entity_id, score DESC);
+    CREATE INDEX entity_aliases_by_text ON entity_aliases(text);
+    CREATE TABLE entity_events (
+        entity_id INTEGER NOT NULL,
+        event_id  INTEGER NOT NULL,
+        earliest  TEXT NOT NULL,
+        latest    TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        start     INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, earliest, latest, source_id, start, event_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

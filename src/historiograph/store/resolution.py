@@ -84,7 +84,40 @@ def resolve_entities(store: Store) -> ResolutionSummary:
                 [_link_row(entity_id, link) for link in cluster.links],
             )
             merges += len(cluster.links)
+        refresh_entity_summaries(conn)
     return ResolutionSummary(len(mentions), len(clusters), merges, len(overrides))
+
+
+def refresh_entity_summaries(conn: sqlite3.Connection) -> None:
+    """Rebuild the per-entity summaries (names, merge evidence, events) from the mentions.
+
+    One pass over all mentions when entities change, instead of one per page view of a
+    much-mentioned entity.
+    """
+    conn.execute("DELETE FROM entity_aliases")
+    conn.execute(
+        "INSERT INTO entity_aliases (entity_id, text, mentions)"
+        " SELECT entity_id, text, count(*) FROM mentions GROUP BY entity_id, text"
+    )
+    conn.execute("DELETE FROM entity_merges")
+    # One row per rule and pair of spellings (the best-scored link's evidence): a merge of
+    # two identical spellings tells a reviewer nothing.
+    conn.execute(
+        "INSERT INTO entity_merges"
+        ' (entity_id, rule, score, name_a, name_b, source_id, start, "end")'
+        ' SELECT l.entity_id, l.rule, max(l.score), a.text, b.text, l.source_id, l.start, l."end"'
+        " FROM entity_links AS l JOIN mentions AS a ON a.id = l.mention_a"
+        " JOIN mentions AS b ON b.id = l.mention_b WHERE a.text != b.text"
+        " GROUP BY l.entity_id, l.rule, a.text, b.text"
+    )
+    conn.execute("DELETE FROM entity_events")
+    conn.execute(
+        "INSERT OR IGNORE INTO entity_events"
+        " (entity_id, event_id, earliest, latest, source_id, start)"
+        " SELECT m.entity_id, e.id, e.earliest, e.latest, e.source_id, e.start"
+        " FROM event_mentions AS em JOIN mentions AS m ON m.id = em.mention_id"
+        " JOIN events AS e ON e.id = em.event_id"
+    )
 
 
 def _original(conn: sqlite3.Connection, source: str) -> str | None:

@@ -29,52 +29,90 @@ class SearchHit:
     snippet: str  # cleaned text around the match
     snippet_matches: list[tuple[int, int]]  # matched ranges within ``snippet``
     score: float
+    passage_id: int = 0  # the passage's row, for callers that aggregate over hits
 
 
-def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
-    """The best ``limit`` passages for ``query``; QueryError if it is malformed."""
+@dataclass(frozen=True, slots=True)
+class RankedPassage:
+    """A matching passage as the full-text index ranks it, before it becomes a SearchHit."""
+
+    passage_id: int
+    snippet: str  # with match markers
+    marked: str  # the whole passage with match markers
+    score: float  # bm25: lower is better
+
+
+def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """The best passages ``offset`` to ``offset + limit`` for ``query``.
+
+    Raises QueryError if the query is malformed.
+    """
     if limit < 1:
         raise QueryError(query, f"limit must be at least 1, not {limit}", "use --limit 10")
+    return hits_for(store, rank(store, query, limit=limit, offset=offset))
+
+
+def rank(store: Store, query: str, *, limit: int, offset: int = 0) -> list[RankedPassage]:
+    """The passages matching ``query``, best first, with their snippets.
+
+    Ranked in the full-text index alone: joining every match to its passage and source
+    before the sort costs several times the ranking itself on a large base. Snippets are
+    made for the returned rows only.
+    """
     expression = to_fts5(query)
     sql = f"""
-        SELECT p.source_id, p.start, p."end", s.title, s.path,
-               snippet(passages_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24) AS snip,
-               highlight(passages_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked,
+        SELECT rowid,
+               snippet(passages_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24),
+               highlight(passages_fts, 0, '{_OPEN}', '{_CLOSE}'),
                bm25(passages_fts) AS score
         FROM passages_fts
-        JOIN passages AS p ON p.id = passages_fts.rowid
-        JOIN sources AS s ON s.id = p.source_id
         WHERE passages_fts MATCH ?
         ORDER BY score
-        LIMIT ?
+        LIMIT ? OFFSET ?
     """
     try:
-        rows = store.conn.execute(sql, (expression, limit)).fetchall()
+        rows = store.conn.execute(sql, (expression, max(limit, 0), max(offset, 0))).fetchall()
     except sqlite3.OperationalError as e:
         # The parser should make this unreachable; keep the promise of a
         # one-line error if FTS5 still disagrees.
         raise QueryError(query, str(e), "simplify the query") from e
+    return [RankedPassage(row[0], row[1], row[2], float(row[3])) for row in rows]
+
+
+def hits_for(store: Store, ranked: list[RankedPassage]) -> list[SearchHit]:
+    """Ranked passages as hits: their sources, and the first match in original offsets."""
+    marks = ", ".join("?" for _ in ranked)
+    passages = {
+        row["id"]: row
+        for row in store.conn.execute(
+            'SELECT p.id, p.source_id, p.start, p."end", s.title, s.path FROM passages AS p'
+            f" JOIN sources AS s ON s.id = p.source_id WHERE p.id IN ({marks})",
+            [r.passage_id for r in ranked],
+        )
+    }
     views: dict[str, CleanView | None] = {}
     hits = []
-    for row in rows:
-        source_id = row["source_id"]
+    for r in ranked:
+        passage = passages[r.passage_id]
+        source_id = passage["source_id"]
         if source_id not in views:
             edits = store.edits(source_id)
             views[source_id] = CleanView(store.original_text(source_id), edits) if edits else None
-        match_start, match_end = _match_span(row["marked"], row["start"], views[source_id])
-        snippet, matches = _unmark(row["snip"])
+        match_start, match_end = _match_span(r.marked, passage["start"], views[source_id])
+        snippet, matches = _unmark(r.snippet)
         hits.append(
             SearchHit(
                 source_id=source_id,
-                title=row["title"],
-                path=row["path"],
-                start=row["start"],
-                end=row["end"],
+                title=passage["title"],
+                path=passage["path"],
+                start=passage["start"],
+                end=passage["end"],
                 match_start=match_start,
                 match_end=match_end,
                 snippet=snippet,
                 snippet_matches=matches,
-                score=-float(row["score"]),
+                score=-r.score,
+                passage_id=r.passage_id,
             )
         )
     return hits

@@ -258,11 +258,13 @@ def entity_detail(
     ).fetchone()
     if row is None:
         return None
+    # Both from summaries rebuilt at resolution (refresh_entity_summaries): an entity
+    # named 100,000 times costs a page no more than one named twice.
     aliases = [
         Alias(name=a[0], count=a[1])
         for a in conn.execute(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ?"
-            " GROUP BY text ORDER BY n DESC, text LIMIT 50",
+            "SELECT text, mentions FROM entity_aliases WHERE entity_id = ?"
+            " ORDER BY mentions DESC, text LIMIT 50",
             (entity_id,),
         )
     ]
@@ -270,7 +272,7 @@ def entity_detail(
         MergeOut(
             rule=m["rule"],
             score=m["score"],
-            between=[m["a"], m["b"]],
+            between=[m["name_a"], m["name_b"]],
             evidence=(
                 Evidence(source_id=m["source_id"], start=m["start"], end=m["end"])
                 if m["source_id"]
@@ -278,12 +280,8 @@ def entity_detail(
             ),
         )
         for m in conn.execute(
-            # A merge of two identical spellings says nothing a reviewer needs.
-            "SELECT l.rule, max(l.score) AS score, a.text AS a, b.text AS b, l.source_id,"
-            ' l.start, l."end" FROM entity_links AS l'
-            " JOIN mentions AS a ON a.id = l.mention_a JOIN mentions AS b ON b.id = l.mention_b"
-            " WHERE l.entity_id = ? AND a.text != b.text"
-            " GROUP BY l.rule, a.text, b.text ORDER BY score DESC LIMIT 50",
+            'SELECT rule, score, name_a, name_b, source_id, start, "end" FROM entity_merges'
+            " WHERE entity_id = ? ORDER BY score DESC, rule, name_a, name_b LIMIT 50",
             (entity_id,),
         )
     ]
@@ -337,9 +335,34 @@ def _bound(value: str, *, upper: bool) -> str:
     return latest if upper else earliest
 
 
-def _event_where(filters: EventFilters) -> tuple[str, list[Any]]:
+def _entity_ids(conn: sqlite3.Connection, entity: str) -> list[int]:
+    """An entity filter's entities: an id, or every entity bearing that name or alias."""
+    if entity.isdigit() and len(entity) < 19:
+        return [int(entity)]
+    rows = conn.execute(
+        "SELECT id FROM entities WHERE key = ? UNION SELECT entity_id FROM entity_aliases"
+        " WHERE text = ?",
+        (name_key(entity), entity),
+    )
+    return sorted(row[0] for row in rows)
+
+
+def _event_from(conn: sqlite3.Connection, filters: EventFilters) -> tuple[str, list[Any], int]:
+    """FROM and WHERE of the matching events (``e`` the events table), and how many
+    entities the filter names.
+
+    With an entity, the rows come from ``entity_events``, which is kept in the timeline's
+    order, so a much-mentioned entity's first page reads only that page's rows.
+    """
     where = ["1"]
     params: list[Any] = []
+    source = "events AS e"
+    ids: list[int] = []
+    if filters.entity:
+        ids = _entity_ids(conn, filters.entity) or [-1]
+        source = "entity_events AS ee JOIN events AS e ON e.id = ee.event_id"
+        where.append(f"ee.entity_id IN ({', '.join('?' for _ in ids)})")
+        params.extend(ids)
     if filters.start:
         where.append("e.latest >= ?")
         params.append(_bound(filters.start, upper=False))
@@ -349,40 +372,44 @@ def _event_where(filters: EventFilters) -> tuple[str, list[Any]]:
     if filters.source:
         where.append("e.source_id = ?")
         params.append(filters.source)
-    via_mentions = (
-        "e.id IN (SELECT em.event_id FROM event_mentions AS em"
-        " JOIN mentions AS m ON m.id = em.mention_id WHERE "
-    )
-    if filters.entity:
-        if filters.entity.isdigit() and len(filters.entity) < 19:
-            where.append(via_mentions + "m.entity_id = ?)")
-            params.append(int(filters.entity))
-        else:
-            # Any name of an entity finds all its events, as the CLI's --entity does.
-            where.append(
-                via_mentions + "m.entity_id IN (SELECT id FROM entities WHERE key = ?"
-                " UNION SELECT entity_id FROM mentions WHERE text = ?))"
-            )
-            params.extend([name_key(filters.entity), filters.entity])
     if filters.type:
-        where.append(via_mentions + "m.entity_id IN (SELECT id FROM entities WHERE type = ?))")
+        where.append(
+            "e.id IN (SELECT t.event_id FROM entity_events AS t"
+            " JOIN entities AS en ON en.id = t.entity_id WHERE en.type = ?)"
+        )
         params.append(filters.type)
-    return " AND ".join(where), params
+    return f"{source} WHERE {' AND '.join(where)}", params, len(ids)
+
+
+_WITH_SOURCE = "JOIN sources AS s ON s.id = e.source_id"
 
 
 def list_events(
     conn: sqlite3.Connection, filters: EventFilters, *, limit: int, offset: int
 ) -> tuple[list[EventOut], int]:
     """One page of events in chronological order (by earliest bound), and how many match."""
-    condition, params = _event_where(filters)
-    total = count(conn, f"SELECT 1 FROM events AS e WHERE {condition}", params)
+    from_where, params, entities = _event_from(conn, filters)
+    # An event naming two of the filter's entities is listed once.
+    distinct = "DISTINCT " if entities > 1 else ""
+    order = (
+        "ee.earliest, ee.latest, ee.source_id, ee.start, ee.event_id"
+        if filters.entity
+        else "e.earliest, e.latest, e.source_id, e.start, e.id"
+    )
+    only_entity = entities == 1 and not (
+        filters.start or filters.end or filters.source or filters.type
+    )
+    if only_entity:  # the index alone answers: no join per event
+        total = count(conn, "SELECT 1 FROM entity_events WHERE entity_id = ?", params)
+    else:
+        total = count(conn, f"SELECT {distinct}e.id FROM {from_where}", params)
     if limit == 0:
         return [], total
     rows = conn.execute(
-        'SELECT e.id, e.edtf, e.earliest, e.latest, e.label, e.source_id, e.start, e."end",'
-        " s.title AS source_title FROM events AS e JOIN sources AS s ON s.id = e.source_id"
-        f" WHERE {condition} ORDER BY e.earliest, e.latest, e.source_id, e.start, e.id"
-        " LIMIT ? OFFSET ?",
+        f"SELECT {distinct}e.id, e.edtf, e.earliest, e.latest, e.label, e.source_id, e.start,"
+        ' e."end", s.title AS source_title'
+        f" FROM {from_where.replace(' WHERE ', f' {_WITH_SOURCE} WHERE ', 1)}"
+        f" ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     roles: dict[int, dict[str, list[EntityRef]]] = {

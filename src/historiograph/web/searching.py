@@ -12,12 +12,13 @@ from typing import Any
 from historiograph.errors import QueryError
 from historiograph.store.database import Store
 from historiograph.store.query import to_fts5
-from historiograph.store.search import search
+from historiograph.store.search import hits_for, rank
 from historiograph.web.schemas import Facets, FacetValue, HitOut, Range
 
 # Ranked hits cost work per hit (their offsets are mapped back through the source's repairs),
 # so pages reach this deep and no deeper.
 MAX_SEARCH_DEPTH = 1000
+FACET_DEPTH = 200
 
 
 def _matched(joins: str = "") -> str:
@@ -38,14 +39,18 @@ def _aggregate(conn: sqlite3.Connection, query: str, sql: str, expression: str) 
 def search_page(
     store: Store, query: str, *, limit: int, offset: int
 ) -> tuple[list[HitOut], int, Facets]:
-    """Hits ``offset`` to ``offset + limit``, how many passages match, and facet counts."""
+    """Hits ``offset`` to ``offset + limit``, how many passages match, and facet counts.
+
+    One ranking serves both the page and the facets, which count over the best
+    FACET_DEPTH matches: counting over every match of a common word joins tens of
+    thousands of passages to their mentions and events on a large base.
+    """
     expression = to_fts5(query)  # raises QueryError, with a hint, on a malformed query
     conn = store.conn
     total = int(_aggregate(conn, query, f"SELECT count(*){_matched()}", expression)[0][0])
-    hits = []
-    if offset < min(total, MAX_SEARCH_DEPTH):
-        depth = min(offset + limit, MAX_SEARCH_DEPTH)
-        hits = search(store, query, limit=depth)[offset:depth]
+    depth = min(max(offset + limit, FACET_DEPTH), MAX_SEARCH_DEPTH)
+    ranked = rank(store, query, limit=depth) if total else []
+    page = hits_for(store, ranked[offset : offset + limit]) if offset < len(ranked) else []
     items = [
         HitOut(
             source_id=h.source_id,
@@ -58,44 +63,32 @@ def search_page(
             matches=[Range(start=s, end=e) for s, e in h.snippet_matches],
             score=h.score,
         )
-        for h in hits
+        for h in page
     ]
-    return items, total, _facets(conn, query, expression)
+    return items, total, _facets(conn, [r.passage_id for r in ranked[:FACET_DEPTH]])
 
 
-def _facets(conn: sqlite3.Connection, query: str, expression: str) -> Facets:
-    sources = _aggregate(
-        conn,
-        query,
-        "SELECT p.source_id, coalesce(s.title, s.path), count(*) AS n"
-        f"{_matched('JOIN sources AS s ON s.id = p.source_id')}"
-        " GROUP BY p.source_id ORDER BY n DESC, p.source_id LIMIT 20",
-        expression,
-    )
+def _facets(conn: sqlite3.Connection, passages: list[int]) -> Facets:
+    ids = ", ".join(str(int(p)) for p in passages) or "NULL"
+    sources = conn.execute(
+        "SELECT p.source_id, coalesce(s.title, s.path), count(*) AS n FROM passages AS p"
+        f" JOIN sources AS s ON s.id = p.source_id WHERE p.id IN ({ids})"
+        " GROUP BY p.source_id ORDER BY n DESC, p.source_id LIMIT 20"
+    ).fetchall()
     # Entities named inside the matching passages, counted once per entity.
-    types = _aggregate(
-        conn,
-        query,
-        "SELECT m.type, count(DISTINCT m.entity_id) AS n"
-        + _matched(
-            "JOIN mentions AS m ON m.source_id = p.source_id AND m.start >= p.start"
-            ' AND m."end" <= p."end"'
-        )
-        + " GROUP BY m.type ORDER BY n DESC, m.type",
-        expression,
-    )
+    types = conn.execute(
+        "SELECT m.type, count(DISTINCT m.entity_id) AS n FROM passages AS p"
+        " JOIN mentions AS m ON m.source_id = p.source_id"
+        f' AND m.start >= p.start AND m."end" <= p."end" WHERE p.id IN ({ids})'
+        " GROUP BY m.type ORDER BY n DESC, m.type"
+    ).fetchall()
     # Matching passages by the decade of the events they state.
-    decades = _aggregate(
-        conn,
-        query,
+    decades = conn.execute(
         "SELECT substr(e.earliest, 1, 3) || '0s' AS decade, count(DISTINCT p.id) AS n"
-        + _matched(
-            'JOIN events AS e ON e.source_id = p.source_id AND e.start < p."end"'
-            ' AND e."end" > p.start'
-        )
-        + " GROUP BY decade ORDER BY decade",
-        expression,
-    )
+        " FROM passages AS p JOIN events AS e ON e.source_id = p.source_id"
+        f' AND e.start < p."end" AND e."end" > p.start WHERE p.id IN ({ids})'
+        " GROUP BY decade ORDER BY decade"
+    ).fetchall()
     return Facets(
         sources=[FacetValue(value=r[0], label=str(r[1]), count=r[2]) for r in sources],
         entity_types=[FacetValue(value=r[0], label=r[0], count=r[1]) for r in types],

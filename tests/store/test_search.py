@@ -104,3 +104,17 @@ def test_limit(sample_store: Store) -> None:
     assert len(search(sample_store, "Tito", limit=3)) == 3
     with pytest.raises(QueryError):
         search(sample_store, "Tito", limit=0)
+
+
+def test_a_query_matching_more_than_the_rank_cap_ranks_the_first_matches(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import historiograph.store.search as searching
+
+    everything = search(sample_store, "the", limit=1000)
+    assert len(everything) > 20
+    monkeypatch.setattr(searching, "RANK_CAP", 10)
+    capped = search(sample_store, "the", limit=1000)
+    # Only the first ten matches in document order are ranked, so only they come back.
+    first_ten = sorted(h.passage_id for h in everything)[:10]
+    assert sorted(h.passage_id for h in capped) == first_ten

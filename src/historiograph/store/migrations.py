@@ -218,6 +218,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (entity_id, earliest, latest, source_id, start, event_id)
     ) WITHOUT ROWID;
     """,
+    # 8: events indexed in the timeline's full order, so a page of it is read in order
+    # instead of sorted.
+    """
+    DROP INDEX events_by_time;
+    CREATE INDEX events_by_time ON events(earliest, latest, source_id, start, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,7 @@ from historiograph.store.query import to_fts5
 # Marker characters that cannot occur in stored text (control characters
 # are never part of a passage's words), used to find the match in a highlight.
 _OPEN, _CLOSE = "\x02", "\x03"
+RANK_CAP = 20_000  # matches ranked by relevance; see rank()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +61,42 @@ def rank(store: Store, query: str, *, limit: int, offset: int = 0) -> list[Ranke
     made for the returned rows only.
     """
     expression = to_fts5(query)
+    # Relevance is computed for every match before sorting, which for a common word on a
+    # large base means hundreds of thousands of rows; beyond RANK_CAP matches, ranking
+    # covers the first RANK_CAP of them in document order (callers say so).
+    bound = _rank_bound(store, query, expression)
     sql = f"""
         SELECT rowid,
                snippet(passages_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24),
                highlight(passages_fts, 0, '{_OPEN}', '{_CLOSE}'),
                bm25(passages_fts) AS score
         FROM passages_fts
-        WHERE passages_fts MATCH ?
+        WHERE passages_fts MATCH ? AND rowid <= ?
         ORDER BY score
         LIMIT ? OFFSET ?
     """
     try:
-        rows = store.conn.execute(sql, (expression, max(limit, 0), max(offset, 0))).fetchall()
+        rows = store.conn.execute(
+            sql, (expression, bound, max(limit, 0), max(offset, 0))
+        ).fetchall()
     except sqlite3.OperationalError as e:
         # The parser should make this unreachable; keep the promise of a
         # one-line error if FTS5 still disagrees.
         raise QueryError(query, str(e), "simplify the query") from e
     return [RankedPassage(row[0], row[1], row[2], float(row[3])) for row in rows]
+
+
+def _rank_bound(store: Store, query: str, expression: str) -> int:
+    """The largest passage id ranking considers: all of them, unless over RANK_CAP match."""
+    try:
+        row = store.conn.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
+            " ORDER BY rowid LIMIT 1 OFFSET ?",
+            (expression, RANK_CAP - 1),
+        ).fetchone()
+    except sqlite3.OperationalError as e:
+        raise QueryError(query, str(e), "simplify the query") from e
+    return (1 << 63) - 1 if row is None else int(row[0])
 
 
 def hits_for(store: Store, ranked: list[RankedPassage]) -> list[SearchHit]:

@@ -15,6 +15,7 @@ from historiograph.store.resolution import (
     geocode_places,
     resolve_entities,
 )
+from historiograph.store.search import RANK_CAP
 from historiograph.web import queries, searching
 from historiograph.web.context import config, open_store
 from historiograph.web.schemas import (
@@ -222,7 +223,10 @@ def api_search(
 ) -> SearchOut:
     with open_store(request) as store:
         items, total, facets = searching.search_page(store, q, limit=limit, offset=offset)
-    return SearchOut(query=q, items=items, total=total, limit=limit, offset=offset, facets=facets)
+    ranked = min(total, RANK_CAP)
+    return SearchOut(
+        query=q, items=items, total=total, limit=limit, offset=offset, ranked=ranked, facets=facets
+    )
 
 
 # -- edits (only with the edit token) ----------------------------------------------------------

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,12 +34,40 @@ def environment(request: Request) -> Environment:
     return value
 
 
+# Connections kept per worker thread (sqlite3 connections belong to their thread) and per
+# file: a fresh connection per request would start with an empty page cache and re-read the
+# schema every time, which costs more than most queries the pages make.
+_pool = threading.local()
+
+
 @contextmanager
 def open_store(request: Request) -> Iterator[Store]:
-    """The knowledge base for one request, opened in the thread that uses it.
+    """The knowledge base for one request, on a connection this thread keeps.
 
-    sqlite3 connections belong to their thread, and FastAPI runs a request's dependencies and
-    its handler in different worker threads, so handlers open the store themselves.
+    FastAPI runs a request's dependencies and its handler in different worker threads, so
+    handlers open the store themselves. The file is checked on every request: one deleted or
+    replaced since is noticed (a one-line error, or a new connection to the new file).
     """
-    with Store(config(request).db_path, create=False) as store:
-        yield store
+    path = config(request).db_path
+    try:
+        identity = os.stat(path)
+    except OSError:
+        identity = None
+    if identity is None or not stat.S_ISREG(identity.st_mode):
+        with Store(path, create=False) as store:  # raises the store's own one-line error
+            yield store
+        return
+    stores: dict[str, tuple[tuple[int, int], Store]] = _pool.__dict__.setdefault("stores", {})
+    key = (identity.st_dev, identity.st_ino)
+    kept = stores.get(path)
+    if kept is None or kept[0] != key:
+        if kept is not None:
+            kept[1].close()
+        kept = stores[path] = (key, Store(path, create=False))
+    try:
+        yield kept[1]
+    except sqlite3.DatabaseError:
+        # A connection that failed may be in any state: the next request opens a new one.
+        stores.pop(path, None)
+        kept[1].close()
+        raise

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from historiograph.errors import QueryError
+from historiograph.store.search import RANK_CAP
 from historiograph.web import queries, reader, searching
 from historiograph.web.api import MAX_ID, SOURCE_ID, split_types
 from historiograph.web.context import config, environment, open_store
@@ -274,5 +275,6 @@ def search_page(
         facets=facets,
         pager=Pager(page, limit, min(total, searching.MAX_SEARCH_DEPTH)),
         total=total,
+        rank_cap=RANK_CAP,
         problem=problem,
     )

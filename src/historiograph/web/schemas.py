@@ -254,6 +254,10 @@ class SearchOut(BaseModel):
     total: int
     limit: int
     offset: int
+    ranked: int = Field(
+        description="how many matches were ranked by relevance: all of them, or, for a very "
+        "common query, the first ones in document order"
+    )
     facets: Facets
 
 

@@ -93,3 +93,39 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     )
     assert rerun.returncode == 0
     assert _consistent(db) == 600
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path) -> None:
+    import threading
+
+    import psutil
+
+    from historiograph.build import ingest_paths
+    from historiograph.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 240)
+    db = tmp_path / "kb.db"
+    reports = []
+
+    def ingest() -> None:
+        with Store(db) as store:  # sqlite3 connections belong to their thread
+            reports.append(ingest_paths([str(corpus)], store, jobs=2, settings=Settings(nlp=False)))
+
+    run = threading.Thread(target=ingest)
+    run.start()
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and run.is_alive() and time.monotonic() < deadline:
+        workers = psutil.Process().children()
+        victim = workers[0] if workers else None
+        time.sleep(0.02)
+    assert victim is not None, "no worker process was started"
+    time.sleep(0.3)  # let it take a batch
+    victim.kill()
+    assert run.is_alive(), "the run finished before the worker could be killed"
+    run.join(timeout=120)
+    (report,) = reports
+    assert report.ok and report.stopped is None
+    assert len(report.added) == 240
+    assert _consistent(db) == 240

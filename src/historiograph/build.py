@@ -27,6 +27,7 @@ _GLOB_CHARS = frozenset("*?[")
 _PARALLEL_FROM = 16  # files; fewer are parsed in-process
 _WINDOW_PER_JOB = 2
 _WORKER_NICENESS = 19
+_LOCAL_AHEAD_PER_JOB = 4  # batches the writer may parse ahead while it waits
 _BATCH_FILES = 16
 _BATCH_BYTES = 32 * 1024 * 1024
 
@@ -268,29 +269,48 @@ def _run_batches(
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_worker_start, initargs=(store.path,)
     )
-    # A bounded window of batches in flight keeps memory flat however large the run.
-    window: deque[tuple[list[Path], Future[Prepared]]] = deque()
+    # Batches in order, each parsed by a worker (a Future) or here (already Prepared). A
+    # bounded window of them keeps memory flat however large the run.
+    window: deque[tuple[list[Path], Future[Prepared] | Prepared]] = deque()
     pending = iter(batches)
+    in_pool = 0
     try:
-        for batch in pending:
-            window.append((batch, pool.submit(_worker_prepare, batch, settings)))
-            while len(window) > _WINDOW_PER_JOB * jobs:
-                yield write_batch(store, _next_prepared(window))
-        while window:
+        while True:
+            while in_pool < _WINDOW_PER_JOB * jobs and (ahead := next(pending, None)):
+                window.append((ahead, pool.submit(_worker_prepare, ahead, settings)))
+                in_pool += 1
+            if not window:
+                break
+            head = window[0][1]
+            if (
+                isinstance(head, Future)
+                and not head.done()
+                and len(window) - in_pool < _LOCAL_AHEAD_PER_JOB * jobs
+                and (ahead := next(pending, None))
+            ):
+                # The oldest batch is not parsed yet (workers still starting, or busy):
+                # rather than wait, parse the next one here.
+                window.append((ahead, prepare_batch(ahead, settings, store.has_content)))
+                continue
+            in_pool -= isinstance(head, Future)
             yield write_batch(store, _next_prepared(window))
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish what is left here.
-        for batch in [*(b for b, _ in window), *pending]:
-            yield write_batch(store, prepare_batch(batch, settings, store.has_content))
+        for batch, item in [*window, *((b, None) for b in pending)]:
+            prepared = item if isinstance(item, list) else None
+            yield write_batch(store, prepared or prepare_batch(batch, settings, store.has_content))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _next_prepared(window: deque[tuple[list[Path], Future[Prepared]]]) -> Prepared:
+def _next_prepared(window: deque[tuple[list[Path], Future[Prepared] | Prepared]]) -> Prepared:
     """The oldest batch's parse; it leaves the window only once it has one."""
-    batch, future = window[0]
+    batch, item = window[0]
+    if isinstance(item, list):
+        window.popleft()
+        return item
     try:
-        prepared = future.result()
+        prepared = item.result()
     except BrokenProcessPool:
         raise
     except Exception as e:  # a bug in a worker must not lose the run's report

@@ -162,6 +162,12 @@ def test_search_api(client: TestClient) -> None:
     assert {f["label"] for f in body["facets"]["entity_types"]} & {"person", "place"}
     assert sum(f["count"] for f in body["facets"]["sources"]) == body["total"]
     assert body["facets"]["decades"]
+    assert body["ranked"] == body["total"]  # few matches: all ranked by relevance
+    entities = body["facets"]["entities"]
+    assert entities and all(
+        client.get(f"/api/entities/{f['value']}").status_code == 200 for f in entities
+    )
+    assert entities == sorted(entities, key=lambda f: -f["count"])
     # Same syntax as the CLI: diacritics ignored, prefixes, phrases.
     assert client.get("/api/search?q=Verlaci").json()["total"] > 0
     assert client.get('/api/search?q="Red Army" OR partis*').json()["total"] > 0

@@ -276,5 +276,6 @@ def search_page(
         pager=Pager(page, limit, min(total, searching.MAX_SEARCH_DEPTH)),
         total=total,
         rank_cap=RANK_CAP,
+        facet_depth=searching.FACET_DEPTH,
         problem=problem,
     )

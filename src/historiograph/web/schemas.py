@@ -242,7 +242,10 @@ class FacetValue(BaseModel):
 
 
 class Facets(BaseModel):
+    """Counts over the best-ranked matches (at most searching.FACET_DEPTH of them)."""
+
     sources: list[FacetValue]
+    entities: list[FacetValue] = Field(description="entities named in the matches; value: id")
     entity_types: list[FacetValue]
     decades: list[FacetValue]
 

@@ -79,6 +79,13 @@ def _facets(conn: sqlite3.Connection, passages: list[int]) -> Facets:
         f' AND m.start >= p.start AND m."end" <= p."end" WHERE p.id IN ({ids})'
         " GROUP BY m.type ORDER BY n DESC, m.type"
     ).fetchall()
+    # The entities named most often in the matching passages.
+    entities = conn.execute(
+        "SELECT e.id, e.name, count(DISTINCT p.id) AS n FROM passages AS p"
+        " JOIN mentions AS m ON m.source_id = p.source_id"
+        f' AND m.start >= p.start AND m."end" <= p."end" JOIN entities AS e ON e.id = m.entity_id'
+        f" WHERE p.id IN ({ids}) GROUP BY e.id ORDER BY n DESC, e.name LIMIT 15"
+    ).fetchall()
     # Matching passages by the decade of the events they state.
     decades = conn.execute(
         "SELECT substr(e.earliest, 1, 3) || '0s' AS decade, count(DISTINCT p.id) AS n"
@@ -88,6 +95,7 @@ def _facets(conn: sqlite3.Connection, passages: list[int]) -> Facets:
     ).fetchall()
     return Facets(
         sources=[FacetValue(value=r[0], label=str(r[1]), count=r[2]) for r in sources],
+        entities=[FacetValue(value=str(r[0]), label=r[1], count=r[2]) for r in entities],
         entity_types=[FacetValue(value=r[0], label=r[0], count=r[1]) for r in types],
         decades=[FacetValue(value=r[0], label=r[0], count=r[1]) for r in decades],
     )

@@ -104,3 +104,13 @@ def test_acronyms_in_the_shipped_table_are_one_organisation() -> None:
         [("KPJ", "organization"), ("CPY", "organization"), ("KKE", "organization")]
     )
     assert {"KPJ", "CPY"} in clusters and {"KKE"} in clusters
+
+
+def test_run_together_names_split_by_unicode_case() -> None:
+    from historiograph.resolve.names import split_camel
+
+    assert split_camel("DrazaMihailovich") == "Draza Mihailovich"
+    assert split_camel("ŽarkoĐorđević") == "Žarko Đorđević"
+    # Lower-case letters with diacritics are not capitals: nothing to split here.
+    assert split_camel("Balli Kombëtar") == "Balli Kombëtar"
+    assert split_camel("Vërlaci") == "Vërlaci"

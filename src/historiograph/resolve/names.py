@@ -42,5 +42,23 @@ def initials(key: str) -> str:
 
 
 def split_camel(name: str) -> str:
-    """``DrazaMihailovich`` -> ``Draza Mihailovich`` (names OCR ran together)."""
-    return re.sub(r"(?<=[a-zà-ž])(?=[A-ZÀ-Ž][a-zà-ž]{2,})", " ", name)
+    """``DrazaMihailovich`` -> ``Draza Mihailovich`` (names OCR ran together).
+
+    A space goes before a capital that follows a lower-case letter and starts a word of
+    three or more letters. Cases are Unicode's: a range such as À-Ž would also hold
+    lower-case letters like "ë" and turn "Kombëtar" into "Komb ëtar".
+    """
+    pieces = []
+    start = 0
+    for i in range(1, len(name) - 2):
+        if (
+            name[i - 1].islower()
+            and name[i].isupper()
+            and name[i + 1].islower()
+            and name[i + 2].islower()
+        ):
+            pieces.append(name[start:i])
+            start = i
+    pieces.append(name[start:])
+    return " ".join(pieces)
+

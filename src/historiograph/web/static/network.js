@@ -11,7 +11,8 @@
 // Content Security Policy: no inline styles or handlers, no HTML parsing of
 // data; every node is built with createElement(NS) and textContent.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
+import { svgEl, htmlEl, getJson } from "./viz-common.js";
+
 const MAX_NODES = 300;
 const HEIGHT = 520;
 const IDEAL = 42; // preferred edge length in layout units
@@ -26,43 +27,6 @@ const TYPE_NAMES = {
 };
 const LETTERS = { person: "P", organization: "O", place: "L", group: "G", work: "W", other: "?" };
 const ALWAYS_LABELLED = 25;
-
-function svgEl(tag, attrs, parent) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, String(value));
-  if (parent) parent.appendChild(el);
-  return el;
-}
-
-function htmlEl(tag, className, text, parent) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined && text !== null) el.textContent = String(text);
-  if (parent) parent.appendChild(el);
-  return el;
-}
-
-async function getJson(raw) {
-  const url = new URL(raw, window.location.href);
-  if (url.origin !== window.location.origin) throw new Error("the data source is not on this site");
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  });
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok || !data || data.ok !== true) {
-    // the workbench answers errors as {"ok": false, "error": "one line", "status": N}
-    const detail = data && typeof data.error === "string" ? data.error : "";
-    const status = response.ok ? "" : `the server answered ${response.status}`;
-    throw new Error([status, detail].filter(Boolean).join(": ") || "the server sent no usable data");
-  }
-  return data;
-}
 
 function typeKey(type) {
   const t = String(type || "").toLowerCase();

@@ -9,7 +9,8 @@
 // Content Security Policy: no inline styles or handlers, no HTML parsing of
 // data; every node is built with createElement(NS) and textContent.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
+import { svgEl, htmlEl, getJson } from "./viz-common.js";
+
 const DAY_MS = 86400000;
 const PAGE = 500;
 const CAP = 2000;
@@ -43,45 +44,10 @@ const STEPS = [
   { unit: "decade", step: 1000, days: 365250, min: 56 },
 ];
 
-function svgEl(tag, attrs, parent) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, String(value));
-  if (parent) parent.appendChild(el);
-  return el;
-}
-
-function htmlEl(tag, className, text, parent) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined && text !== null) el.textContent = String(text);
-  if (parent) parent.appendChild(el);
-  return el;
-}
-
 function sameOriginUrl(raw) {
   const url = new URL(raw, window.location.href);
   if (url.origin !== window.location.origin) throw new Error("the data source is not on this site");
   return url;
-}
-
-async function getJson(url) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  });
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok || !data || data.ok !== true) {
-    // the workbench answers errors as {"ok": false, "error": "one line", "status": N}
-    const detail = data && typeof data.error === "string" ? data.error : "";
-    const status = response.ok ? "" : `the server answered ${response.status}`;
-    throw new Error([status, detail].filter(Boolean).join(": ") || "the server sent no usable data");
-  }
-  return data;
 }
 
 async function fetchEvents(api) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import logging
 import multiprocessing
 import os
 import sqlite3
@@ -14,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from historiograph.errors import SourceError, StoreError
 from historiograph.ingest.metadata import is_sidecar, read_sidecar, sidecar_path
@@ -22,6 +24,13 @@ from historiograph.ingest.readers import kind_of, read_bytes
 from historiograph.model import ParsedSource
 from historiograph.settings import Settings
 from historiograph.store.database import SourceRows, Store, as_rows
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from historiograph.claims.model import ClaimSet
+
+_log = logging.getLogger(__name__)
 
 _GLOB_CHARS = frozenset("*?[")
 _PARALLEL_FROM = 16  # files; fewer are parsed in-process
@@ -338,8 +347,25 @@ def prepare_file(
         from historiograph.nlp.extract import extract
         from historiograph.nlp.pipeline import default_pipeline
 
-        parsed.extraction = extract(parsed, default_pipeline(settings.gazetteers, dates=False))
+        nlp = default_pipeline(settings.gazetteers, dates=False)
+        parsed.extraction = extract(parsed, nlp)
+        parsed.extraction.claims = _claims(parsed, nlp)
     return parsed
+
+
+def _claims(parsed: ParsedSource, nlp: Language) -> ClaimSet | None:
+    """The claims of an extracted source, through the pipeline extraction used (loaded once).
+
+    Claims are a reading of the text on top of its mentions: a failure here is
+    logged and costs this source its claims, never its mentions or the batch.
+    """
+    from historiograph.claims import extract_claim_set
+
+    try:
+        return extract_claim_set(parsed, parsed.extraction, nlp)
+    except Exception:
+        _log.exception("%s: claims not extracted", parsed.path)
+        return None
 
 
 _worker_db: sqlite3.Connection | None = None

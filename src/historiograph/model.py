@@ -8,7 +8,12 @@ so ``original[start:end]`` is always the evidence for a span.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Only for the annotation: importing the claims package at run time would load
+    # spaCy into every process, --no-nlp runs included.
+    from historiograph.claims.model import ClaimSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,3 +162,85 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # What the claims stage found (None: it did not run). Its mention indexes point
+    # into ``mentions`` above, so the two travel and are stored together. After a trip
+    # between processes it is in its packed form (see pack_claims).
+    claims: ClaimSet | PackedClaims | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Extractions travel from worker processes to the writer, the run's one serial
+        # step: claims as nested dataclasses unpickle about 6x slower than the rest of
+        # a source, as plain tuples they cost little more than its mentions.
+        state = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        if state["claims"] is not None and not isinstance(state["claims"], list):
+            state["claims"] = pack_claims(state["claims"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+
+# Claims as the store writes them: one tuple per claim, of plain values only
+#   (start, end, modality, attribution, date, quotation, cues, chain, subjects, citations)
+# with a voice (the attribution, each link of the chain) as
+#   (kind, text, start, end, mention, cue, work),
+# a work (a voice's work, each citation) as (kind, start, end, title, mention), a
+# quotation as (start, end, block) or None, a cue as (kind, start, end), subjects as
+# mention indexes. Texts that are slices of the original are left out: the store
+# takes them from the original itself.
+PackedClaims = list[tuple[Any, ...]]
+
+
+def pack_claims(claims: ClaimSet) -> PackedClaims:
+    """``claims`` as plain tuples; a claim too malformed to read is left out.
+
+    Duck-typed on :mod:`historiograph.claims.model`, which is not imported here
+    (it would load spaCy into processes that never run the claims stage).
+    """
+    quotations = [(q.start, q.end, q.block) for q in claims.quotations]
+    voices: dict[int, tuple[Any, ...]] = {}  # one tuple per voice object: pickle shares it
+
+    def work(w: Any) -> tuple[Any, ...]:
+        return (w.kind, w.start, w.end, w.title, w.mention)
+
+    def voice(a: Any) -> tuple[Any, ...]:
+        packed = voices.get(id(a))
+        if packed is None:
+            packed = voices[id(a)] = (
+                a.kind,
+                a.text,
+                a.start,
+                a.end,
+                a.mention,
+                a.cue,
+                None if a.work is None else work(a.work),
+            )
+        return packed
+
+    result: PackedClaims = []
+    for claim in claims.claims:
+        try:
+            quotation = (
+                quotations[claim.quotation]
+                if claim.quotation is not None and 0 <= claim.quotation < len(quotations)
+                else None
+            )
+            result.append(
+                (
+                    claim.start,
+                    claim.end,
+                    claim.modality,
+                    voice(claim.attribution),
+                    claim.date,
+                    quotation,
+                    tuple((cue.kind, cue.start, cue.end) for cue in claim.cues),
+                    tuple(voice(link) for link in claim.chain),
+                    tuple(claim.subjects),
+                    tuple(work(w) for w in claim.citations),
+                )
+            )
+        except (AttributeError, TypeError):
+            # A bug upstream must not fail the whole source on its way to the store.
+            continue
+    return result

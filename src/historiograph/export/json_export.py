@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from historiograph.store.claims import iter_claims
 from historiograph.store.database import SourceRow, Store
 from historiograph.store.knowledge import iter_entities, query_events, source_dates
 from historiograph.store.resolution import iter_relations
@@ -69,9 +70,21 @@ def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
     out.write('\n ],\n "relations": [')
     for number, record in enumerate(iter_relations(store)):
         out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
-    # Claims come from their own stage; until then the contract's list is empty.
-    out.write('\n ],\n "claims": []}\n')
+    out.write('\n ],\n "claims": [')
+    for number, record in enumerate(iter_claim_records(store)):
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    out.write("\n ]}\n")
     return count
+
+
+def iter_claim_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Claims in the contract's shape, source by source in text order.
+
+    Entity ids (attribution, chain, subjects, citations) are those the claims'
+    mentions belong to now, so they agree with ``entities`` after any re-resolution.
+    """
+    for claim in iter_claims(store.conn):
+        yield claim.as_json()
 
 
 def iter_events(store: Store) -> Iterator[dict[str, Any]]:
@@ -102,5 +115,5 @@ def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
         "entities": list(iter_entities(store.conn)),
         "events": list(iter_events(store)),
         "relations": list(iter_relations(store)),
-        "claims": [],
+        "claims": list(iter_claim_records(store)),
     }

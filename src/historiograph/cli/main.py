@@ -11,7 +11,16 @@ import sys
 from collections.abc import Sequence
 
 from historiograph import __version__
-from historiograph.cli import browse, claims, entities, export, extraction, ingest, serve
+from historiograph.cli import (
+    browse,
+    claims,
+    entities,
+    export,
+    extraction,
+    ingest,
+    profile,
+    serve,
+)
 from historiograph.errors import HistoriographError, QueryError
 from historiograph.store.database import DEFAULT_DB
 
@@ -31,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"historiograph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (ingest, browse, extraction, entities, claims, export, serve):
+    for module in (ingest, browse, extraction, entities, claims, profile, export, serve):
         module.register(commands, _add_db)
     return parser
 

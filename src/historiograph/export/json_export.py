@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from historiograph.store.claims import iter_claims
 from historiograph.store.database import SourceRow, Store
 from historiograph.store.knowledge import iter_entities, query_events, source_dates
+from historiograph.store.profiles import all_profiles
 from historiograph.store.resolution import iter_relations
 
 FORMAT = "historiograph-kb/1"
@@ -73,6 +74,9 @@ def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
     out.write('\n ],\n "claims": [')
     for number, record in enumerate(iter_claim_records(store)):
         out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    out.write('\n ],\n "profiles": [')
+    for number, record in enumerate(iter_profile_records(store)):
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     out.write("\n ]}\n")
     return count
 
@@ -85,6 +89,13 @@ def iter_claim_records(store: Store) -> Iterator[dict[str, Any]]:
     """
     for claim in iter_claims(store.conn):
         yield claim.as_json()
+
+
+def iter_profile_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Each source's profile, then those of the documents embedded in it, with its source id."""
+    for source_id, profiles in all_profiles(store.conn).items():
+        for profile in profiles:
+            yield {"source": source_id, **profile}
 
 
 def iter_events(store: Store) -> Iterator[dict[str, Any]]:
@@ -116,4 +127,5 @@ def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
         "events": list(iter_events(store)),
         "relations": list(iter_relations(store)),
         "claims": list(iter_claim_records(store)),
+        "profiles": list(iter_profile_records(store)),
     }

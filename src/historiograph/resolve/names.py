@@ -61,4 +61,3 @@ def split_camel(name: str) -> str:
             start = i
     pieces.append(name[start:])
     return " ".join(pieces)
-

@@ -11,6 +11,7 @@ from typing import Any
 from historiograph.model import Extraction
 from historiograph.nlp.names import name_key
 from historiograph.store.claims import delete_claims, save_claims
+from historiograph.store.profiles import save_profiles
 
 
 def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extraction) -> None:
@@ -86,11 +87,13 @@ def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extrac
         )
     if extraction.claims is not None:
         save_claims(conn, source_id, extraction.claims, mention_ids)
+    save_profiles(conn, source_id, extraction.profiles)
 
 
 def delete_extraction(conn: sqlite3.Connection, source_id: str) -> None:
     """Remove a source's NLP results, and entities no source mentions any more."""
     delete_claims(conn, source_id)  # first: claims reference the mentions deleted below
+    conn.execute("DELETE FROM profiles WHERE source_id = ?", (source_id,))
     conn.execute(
         "DELETE FROM event_mentions WHERE event_id IN (SELECT id FROM events WHERE source_id = ?)",
         (source_id,),

@@ -284,6 +284,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX claim_citations_by_mention ON claim_citations(mention_id)
         WHERE mention_id IS NOT NULL;
     """,
+    # 10: source profiles (genre, dates written and described, citations, voices, loaded
+    # terms): one row for the source, one per embedded letter, diary or diary entry.
+    """
+    CREATE TABLE profiles (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position  INTEGER NOT NULL,              -- 0: the whole source; then embedded ones
+        kind      TEXT NOT NULL,                 -- source | letter | diary | diary_entry
+        start     INTEGER NOT NULL,
+        "end"     INTEGER NOT NULL,
+        genre     TEXT NOT NULL,
+        data      TEXT NOT NULL,                 -- JSON: the whole profile
+        PRIMARY KEY (source_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX profiles_by_genre ON profiles(genre);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

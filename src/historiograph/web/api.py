@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from historiograph.errors import HistoriographError
 from historiograph.store.database import Store
+from historiograph.store.profiles import source_profiles
 from historiograph.store.resolution import (
     add_override,
     compute_relations,
@@ -121,6 +122,7 @@ def api_source(request: Request, source_id: SourceId) -> SourceDetail:
                 EditOut(**{k: e[k] for k in EditOut.model_fields})
                 for e in queries.window_edits(conn, source_id, 0, end + 1)
             ],
+            profiles=source_profiles(conn, source_id),
         )
 
 

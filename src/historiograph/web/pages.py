@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from historiograph.errors import QueryError
+from historiograph.store.profiles import source_profiles
 from historiograph.store.search import RANK_CAP
 from historiograph.web import queries, reader, searching
 from historiograph.web.api import MAX_ID, SOURCE_ID, split_types
@@ -92,11 +93,13 @@ def source_page(
             conn, source_id, summary.char_count, part, {e.id for e in events}
         )
         metadata = queries.source_metadata(conn, source_id)
+        profiles = source_profiles(conn, source_id)
     return render(
         request,
         "reader.html",
         source=summary,
         metadata=metadata,
+        profiles=profiles,
         reader=shown,
         window=reader.WINDOW,
         events=events,

@@ -85,6 +85,10 @@ class SourceDetail(BaseModel):
     mentions: list[MentionOut]
     dates: list[DateOut]
     edits: list[EditOut]
+    profiles: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="the source's profile, then those of documents embedded in it",
+    )
 
 
 class EntitySummary(BaseModel):

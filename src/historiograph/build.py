@@ -160,9 +160,27 @@ def ingest_paths(
             report.resolution = resolve_entities(store)
             compute_relations(store)
             geocode_places(store)
+            _compare(store)
         except StoreError as e:
             report.stopped = str(e)
     return report
+
+
+def _compare(store: Store) -> None:
+    """Rebuild the cross-source claim groups.
+
+    The comparison reads what is stored already: a bug in it is logged and
+    costs the groups (the old ones stay), never the ingest. A failure of the
+    store itself is raised, as for resolution.
+    """
+    from historiograph.store.comparison import compute_claim_groups
+
+    try:
+        compute_claim_groups(store)
+    except StoreError:
+        raise
+    except Exception:
+        _log.exception("%s: sources not compared", store.path)
 
 
 def _record(

@@ -212,7 +212,7 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
     assert {
         "/api/sources", "/api/sources/{source_id}", "/api/entities", "/api/entities/{entity_id}",
         "/api/events", "/api/network", "/api/places", "/api/search",
-        "/api/entities/{entity_id}/rename", "/api/entities/merge",
+        "/api/entities/{entity_id}/rename", "/api/entities/merge", "/api/claim-groups",
     } == paths  # fmt: skip
     schemas = spec["components"]["schemas"]
     assert {"EventsPage", "EventOut", "NetworkOut", "PlacesOut", "ErrorBody"} <= set(schemas)

@@ -14,6 +14,7 @@ from historiograph import __version__
 from historiograph.cli import (
     browse,
     claims,
+    compare,
     entities,
     export,
     extraction,
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"historiograph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (ingest, browse, extraction, entities, claims, profile, export, serve):
+    for module in (ingest, browse, extraction, entities, claims, compare, profile, export, serve):
         module.register(commands, _add_db)
     return parser
 

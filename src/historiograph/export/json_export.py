@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from historiograph.store.claims import iter_claims
+from historiograph.store.comparison import iter_group_records
 from historiograph.store.database import SourceRow, Store
 from historiograph.store.knowledge import iter_entities, query_events, source_dates
 from historiograph.store.profiles import all_profiles
@@ -77,6 +78,9 @@ def write_json(store: Store, out: TextIO, *, include_text: bool = False) -> int:
     out.write('\n ],\n "profiles": [')
     for number, record in enumerate(iter_profile_records(store)):
         out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    out.write('\n ],\n "claim_groups": [')
+    for number, record in enumerate(iter_group_records(store.conn)):
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     out.write("\n ]}\n")
     return count
 
@@ -128,4 +132,5 @@ def export_json(store: Store, *, include_text: bool = False) -> dict[str, Any]:
         "relations": list(iter_relations(store)),
         "claims": list(iter_claim_records(store)),
         "profiles": list(iter_profile_records(store)),
+        "claim_groups": iter_group_records(store.conn),
     }

@@ -325,6 +325,13 @@ class Store:
     @staticmethod
     def _delete(conn: sqlite3.Connection, source_id: str) -> bool:
         delete_extraction(conn, source_id)
+        # A group that compared this source no longer stands; the others are rebuilt after
+        # an ingest with NLP, and must not keep a member whose text is gone meanwhile.
+        conn.execute(
+            "DELETE FROM claim_groups WHERE id IN"
+            " (SELECT group_id FROM claim_group_members WHERE source_id = ?)",
+            (source_id,),
+        )
         # Passages explicitly, so the FTS delete trigger fires for each.
         conn.execute("DELETE FROM passages WHERE source_id = ?", (source_id,))
         conn.execute("DELETE FROM spans WHERE source_id = ?", (source_id,))

@@ -299,6 +299,35 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX profiles_by_genre ON profiles(genre);
     """,
+    # 11: cross-source comparison: groups of claims of several sources that report the same
+    # happening or make the same assertion, classified agree / differ / contradict /
+    # contested. Rebuilt whole after every ingest that changed something; members name
+    # their evidence by source and offsets (claims are not referenced: their ids change
+    # when a source is replaced, the offsets of an unchanged source do not).
+    """
+    CREATE TABLE claim_groups (
+        id             INTEGER PRIMARY KEY,      -- 1.. in order of score, per rebuild
+        kind           TEXT NOT NULL,            -- event | assertion
+        label          TEXT NOT NULL,
+        classification TEXT NOT NULL,            -- agree | differ | contradict | contested
+        reason         TEXT NOT NULL,
+        score          REAL NOT NULL,
+        data           TEXT NOT NULL             -- JSON: the whole group (ClaimGroup.to_dict)
+    );
+    CREATE INDEX claim_groups_by_classification ON claim_groups(classification, score DESC);
+    CREATE TABLE claim_group_members (
+        group_id  INTEGER NOT NULL REFERENCES claim_groups(id) ON DELETE CASCADE,
+        position  INTEGER NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        start     INTEGER NOT NULL,
+        "end"     INTEGER NOT NULL,
+        text      TEXT NOT NULL,                 -- original[start:end]
+        modality  TEXT NOT NULL,
+        date      TEXT,                          -- EDTF
+        PRIMARY KEY (group_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_group_members_by_source ON claim_group_members(source_id, group_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

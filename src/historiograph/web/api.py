@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from historiograph.errors import HistoriographError
+from historiograph.store.comparison import BadGroupFilter
 from historiograph.store.database import Store
 from historiograph.store.profiles import source_profiles
 from historiograph.store.resolution import (
@@ -17,9 +18,10 @@ from historiograph.store.resolution import (
     resolve_entities,
 )
 from historiograph.store.search import RANK_CAP
-from historiograph.web import queries, searching
+from historiograph.web import contention, queries, searching
 from historiograph.web.context import config, open_store
 from historiograph.web.schemas import (
+    ClaimGroupsPage,
     DateOut,
     EditOut,
     EditResult,
@@ -289,3 +291,46 @@ def _refresh(store: Store) -> int:
     compute_relations(store)
     geocode_places(store)
     return summary.entities
+
+
+# -- points of contention ----------------------------------------------------------------------
+
+
+@router.get(
+    "/claim-groups",
+    response_model=ClaimGroupsPage,
+    summary="Points of contention: claims of several sources compared, most confident first",
+    description="Groups of claims from different sources that report the same happening or "
+    "make the same assertion, each classified as agree, differ (a date, figure or place), "
+    "contradict or contested, with the reason and every member's evidence. Rebuilt at "
+    "every ingest with NLP. `source` may be repeated: the groups between those sources.",
+)
+def api_claim_groups(
+    request: Request,
+    classification: Annotated[
+        Literal["agree", "differ", "contradict", "contested"] | None,
+        Query(description="agree, differ, contradict or contested"),
+    ] = None,
+    entity: Annotated[
+        str | None, Query(max_length=300, description="entity id, or a name or alias")
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        Query(max_length=contention.MAX_SOURCES, description="source id(s) or prefixes"),
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ClaimGroupsPage:
+    with open_store(request) as store:
+        try:
+            items, total = contention.claim_groups(
+                store.conn,
+                classification=classification,
+                entity=entity,
+                sources=source or [],
+                limit=limit,
+                offset=offset,
+            )
+        except BadGroupFilter as e:
+            raise bad_filter(e) from e
+    return ClaimGroupsPage(items=items, total=total, limit=limit, offset=offset)

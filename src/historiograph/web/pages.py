@@ -10,9 +10,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from historiograph.errors import QueryError
+from historiograph.store.comparison import CLASSIFICATIONS, BadGroupFilter, count_groups
 from historiograph.store.profiles import source_profiles
 from historiograph.store.search import RANK_CAP
-from historiograph.web import queries, reader, searching
+from historiograph.web import contention, queries, reader, searching
 from historiograph.web.api import MAX_ID, SOURCE_ID, split_types
 from historiograph.web.context import config, environment, open_store
 from historiograph.web.templating import query_string
@@ -280,5 +281,50 @@ def search_page(
         total=total,
         rank_cap=RANK_CAP,
         facet_depth=searching.FACET_DEPTH,
+        problem=problem,
+    )
+
+
+@router.get("/contention")
+def contention_page(
+    request: Request,
+    classification: Annotated[str | None, Query(max_length=40)] = None,
+    entity: Text = None,
+    source: Annotated[list[str] | None, Query(max_length=contention.MAX_SOURCES)] = None,
+    page: Page = 1,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> HTMLResponse:
+    """Points of contention: where the sources report the same thing, and how they differ."""
+    sources = [s.strip() for s in source or [] if s.strip()]
+    problem = None
+    groups: list[Any] = []
+    total = 0
+    with open_store(request) as store:
+        try:
+            groups, total = contention.claim_groups(
+                store.conn,
+                classification=classification or None,
+                entity=entity,
+                sources=sources,
+                limit=limit,
+                offset=(page - 1) * limit,
+            )
+        except BadGroupFilter as e:
+            problem = str(e)
+        stored = count_groups(store.conn)
+        choices = contention.source_choices(store.conn)
+    return render(
+        request,
+        "contention.html",
+        status=400 if problem else 200,
+        groups=groups,
+        pager=Pager(page, limit, total),
+        stored=stored,
+        classifications=CLASSIFICATIONS,
+        marks=contention.MARKS,
+        classification=classification or "",
+        entity=entity or "",
+        sources=sources,
+        choices=choices,
         problem=problem,
     )

@@ -280,3 +280,37 @@ class EditResult(BaseModel):
     ok: Literal[True] = True
     message: str
     entities: int
+
+
+class ClaimGroupMemberOut(BaseModel):
+    """One side of a group: a claim of one source, its evidence and the reader link to it."""
+
+    source: str
+    source_title: str | None
+    start: int
+    end: int
+    text: str = Field(description="the source's original text at start:end")
+    modality: str = Field(description="asserted | hedged | denied | quoted")
+    date: str | None = Field(description="EDTF of the claim's first date")
+    attribution: str | None = Field(description="whom the source reports (null: itself)")
+    link: str = Field(description="the reader page with the claim highlighted")
+
+
+class ClaimGroupOut(BaseModel):
+    id: int
+    kind: Literal["event", "assertion"]
+    label: str
+    classification: Literal["agree", "differ", "contradict", "contested"]
+    reason: str = Field(description="one line: what decided the classification")
+    score: float = Field(description="how sure the alignment is, 0..1")
+    entities: list[str] = Field(description="resolved entities the members share")
+    sources: list[str]
+    members: list[ClaimGroupMemberOut]
+
+
+class ClaimGroupsPage(BaseModel):
+    ok: Literal[True] = True
+    items: list[ClaimGroupOut]
+    total: int
+    limit: int
+    offset: int

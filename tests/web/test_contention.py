@@ -1,0 +1,124 @@
+"""Points of contention: the page, its filters, the /api/claim-groups contract and its errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+RED_ARMY = "b15ec8df0089f452"  # "Enter the Red Army"
+SAVICH = "b9c9eff099c23c9b"  # "Tito's Communist Partisans Collaborated with the Nazis"
+
+
+def _error(response: Any, status: int) -> str:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"}
+    assert body["ok"] is False and body["status"] == status
+    assert body["error"] and "\n" not in body["error"]
+    return str(body["error"])
+
+
+def test_the_page_lists_groups_side_by_side(client: TestClient) -> None:
+    page = client.get("/contention")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Points of contention</h1>" in html
+    assert '<a href="/contention" aria-current="page">' in html  # in the site's nav
+    assert html.count('class="group cls-') == min(
+        20, client.get("/api/claim-groups").json()["total"]
+    )
+    # Each classification reads without colour: a mark and the word.
+    assert "✗ contradict" in html and "= agree" in html
+    assert re.search(r'href="/sources/[0-9a-f]{16}(\?part=\d+)?#c=\d+-\d+"', html)
+    assert "Enter the Red Army" in html  # a member's source title
+    assert '<figure class="side">' in html
+
+
+def test_the_page_filters(client: TestClient) -> None:
+    contradict = client.get("/contention?classification=contradict").text
+    assert 'class="group cls-contradict"' in contradict
+    assert 'class="group cls-agree"' not in contradict
+    assert "retain command" in contradict and "Soviet tanks" in contradict
+    between = client.get(f"/contention?source={RED_ARMY}&source={SAVICH[:6]}")
+    assert between.status_code == 200 and "retain command" in between.text
+    assert f'<option value="{RED_ARMY}" selected>' in between.text
+    nobody = client.get("/contention?entity=Nobody+Ever+Named")
+    assert nobody.status_code == 200 and "No groups match." in nobody.text
+    bad = client.get("/contention?classification=maybe")
+    assert bad.status_code == 400 and 'role="alert"' in bad.text
+    assert client.get("/contention?source=xyz").status_code == 400
+    pages = client.get("/contention?limit=2&page=2").text
+    assert 'rel="prev"' in pages and 'start="3"' in pages
+
+
+def test_the_api_contract(client: TestClient) -> None:
+    body = client.get("/api/claim-groups").json()
+    assert set(body) == {"ok", "items", "total", "limit", "offset"}
+    assert body["ok"] is True and body["total"] >= 10 and body["limit"] == 50
+    group = body["items"][0]
+    assert set(group) == {
+        "id", "kind", "label", "classification", "reason", "score", "entities", "sources",
+        "members",
+    }  # fmt: skip
+    scores = [g["score"] for g in body["items"]]
+    assert scores == sorted(scores, reverse=True)
+    for g in body["items"]:
+        assert len(g["sources"]) >= 2
+        for m in g["members"]:
+            assert m["link"].startswith(f"/sources/{m['source']}")
+            assert m["link"].endswith(f"#c={m['start']}-{m['end']}")
+            text = client.get(f"/api/sources/{m['source']}").json()["text"]
+            assert text[m["start"] : m["end"]] == m["text"]
+            break  # one member per group is enough to check the offsets
+
+
+def test_the_api_filters_and_paginates(client: TestClient) -> None:
+    total = client.get("/api/claim-groups").json()["total"]
+    counts = [
+        client.get(f"/api/claim-groups?classification={c}").json()["total"]
+        for c in ("agree", "differ", "contradict", "contested")
+    ]
+    assert sum(counts) == total
+    [tito] = [
+        g
+        for g in client.get("/api/claim-groups?classification=contradict&entity=Tito").json()[
+            "items"
+        ]
+        if any("retain command" in m["text"] for m in g["members"])
+    ]
+    assert "opposite autonomy" in tito["reason"]
+    between = client.get(f"/api/claim-groups?source={RED_ARMY}&source={SAVICH}").json()
+    assert between["total"] >= 1
+    assert all({RED_ARMY, SAVICH} <= set(g["sources"]) for g in between["items"])
+    first = client.get("/api/claim-groups?limit=2").json()["items"]
+    second = client.get("/api/claim-groups?limit=2&offset=2").json()["items"]
+    assert len(first) == len(second) == 2
+    assert not {g["id"] for g in first} & {g["id"] for g in second}
+
+
+def test_the_api_errors_have_the_one_shape(client: TestClient) -> None:
+    assert "classification" in _error(client.get("/api/claim-groups?classification=maybe"), 422)
+    assert "not a source id" in _error(client.get("/api/claim-groups?source=xyz"), 400)
+    _error(client.get("/api/claim-groups?limit=0"), 422)
+    _error(client.get("/api/claim-groups?entity=" + "x" * 301), 422)
+
+
+def test_the_api_is_documented(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/api/claim-groups"]["get"]
+    assert operation["summary"].startswith("Points of contention")
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "classification", "entity", "source", "limit", "offset"
+    }  # fmt: skip
+    assert "ClaimGroupsPage" in str(operation["responses"]["200"])
+    assert "ErrorBody" in str(operation["responses"]["400"])
+
+
+def test_hostile_text_is_inert_on_the_page(hostile_client: TestClient) -> None:
+    for url in ("/contention", "/contention?entity=<script>alert(1)</script>"):
+        html = hostile_client.get(url).text
+        assert "<script>alert" not in html and "<img" not in html
+        assert "style=" not in html and "<script>" not in html

@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample corpus, fresh stores, a CLI runner, tiny PDFs."""
+"""Shared fixtures: the sample corpus and its knowledge base, fresh stores, a CLI runner."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from historiograph.build import ingest_paths
 from historiograph.cli.main import main
+from historiograph.settings import Settings
 from historiograph.store.database import Store
 from support import SAMPLE_DIR, CliResult
 
@@ -42,3 +44,24 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample ingested with NLP (entities, events, claims, profiles, claim groups), built
+    once per session because a build costs tens of seconds; read-only for the tests."""
+    target = tmp_path_factory.mktemp("sample") / "sample.db"
+    with Store(target) as store:
+        report = ingest_paths([str(SAMPLE_DIR)], store, settings=Settings())
+        assert report.ok and len(report.added) == 4, report.failed
+        # Fold the WAL into the file, so copies of it are whole.
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return target
+
+
+@pytest.fixture
+def sample_db_copy(sample_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample base, for tests that write to it."""
+    target = tmp_path / "copy.db"
+    shutil.copyfile(sample_db, target)
+    return target

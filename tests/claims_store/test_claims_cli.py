@@ -35,9 +35,9 @@ def test_help_names_every_option(cli: Callable[..., CliResult]) -> None:
     assert "claims" in cli("--help").out
 
 
-def test_table_shows_attribution_and_chain(claims_db: Path, cli: Callable[..., CliResult]) -> None:
+def test_table_shows_attribution_and_chain(sample_db: Path, cli: Callable[..., CliResult]) -> None:
     source = source_id_for(hashlib.sha256(SAVICH.read_bytes()).hexdigest())
-    result = cli("claims", "--db", str(claims_db), "--source", source, "--attributed")
+    result = cli("claims", "--db", str(sample_db), "--source", source, "--attributed")
     assert result.code == 0, result.err
     flat = " ".join(result.out.split())
     assert "Walter R. Roberts (person)" in flat
@@ -47,9 +47,9 @@ def test_table_shows_attribution_and_chain(claims_db: Path, cli: Callable[..., C
 
 
 def test_jsonl_matches_the_export_shape_and_filters(
-    claims_db: Path, cli: Callable[..., CliResult]
+    sample_db: Path, cli: Callable[..., CliResult]
 ) -> None:
-    db = str(claims_db)
+    db = str(sample_db)
     everything = _jsonl(cli("claims", "--db", db, "--format", "jsonl"))
     assert len(everything) >= 400
     assert {"source", "start", "end", "text", "modality", "attribution", "chain"} <= set(
@@ -63,7 +63,7 @@ def test_jsonl_matches_the_export_shape_and_filters(
     assert len(attributed) < len(everything)
     djilas = _jsonl(cli("claims", "--db", db, "--entity", "Djilas", "--format", "jsonl"))
     assert djilas and len(djilas) < len(everything)
-    with Store(claims_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         ids = {
             row[0]
             for row in store.conn.execute("SELECT entity_id FROM mentions WHERE text = 'Djilas'")
@@ -75,8 +75,8 @@ def test_jsonl_matches_the_export_shape_and_filters(
     assert limited == everything[:2]
 
 
-def test_nothing_to_show(claims_db: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
-    none = cli("claims", "--db", str(claims_db), "--entity", "Nobody Ever Named")
+def test_nothing_to_show(sample_db: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    none = cli("claims", "--db", str(sample_db), "--entity", "Nobody Ever Named")
     assert none.code == 0 and "no claims match" in none.out
     plain = tmp_path / "plain.db"
     assert cli("ingest", str(SAMPLE_DIR), "--db", str(plain), "--no-nlp", "--quiet").code == 0
@@ -88,6 +88,6 @@ def test_nothing_to_show(claims_db: Path, tmp_path: Path, cli: Callable[..., Cli
 
 @pytest.mark.parametrize("bad", [["--modality", "probable"], ["--format", "csv"]])
 def test_bad_options_are_usage_errors(
-    claims_db: Path, cli: Callable[..., CliResult], bad: list[str]
+    sample_db: Path, cli: Callable[..., CliResult], bad: list[str]
 ) -> None:
-    assert cli("claims", "--db", str(claims_db), *bad).code == 2
+    assert cli("claims", "--db", str(sample_db), *bad).code == 2

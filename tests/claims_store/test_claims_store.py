@@ -73,9 +73,9 @@ def _orphans(store: Store) -> int:
 # --- the sample, ingested once -----------------------------------------------------------------
 
 
-def test_sample_claims_are_stored_with_every_offset_in_the_original(claims_db: Path) -> None:
-    rows = _rows(claims_db)
-    with Store(claims_db, create=False) as store:
+def test_sample_claims_are_stored_with_every_offset_in_the_original(sample_db: Path) -> None:
+    rows = _rows(sample_db)
+    with Store(sample_db, create=False) as store:
         counts = count_claims(store.conn)
         originals = {row.id: store.original_text(row.id) for row in store.sources()}
         assert store.check_integrity() == []
@@ -102,8 +102,8 @@ def test_sample_claims_are_stored_with_every_offset_in_the_original(claims_db: P
             assert 0 <= row.quotation[0] <= row.quotation[1] <= len(original)
 
 
-def test_the_nokw_1088_chain_of_the_savich_text(claims_db: Path) -> None:
-    rows = _rows(claims_db, source=_id(SAVICH))
+def test_the_nokw_1088_chain_of_the_savich_text(sample_db: Path) -> None:
+    rows = _rows(sample_db, source=_id(SAVICH))
     claim = _one(rows, "A German memorandum states that the German-Partisan conversation")
     assert claim.attribution.kind == "document" and claim.attribution.text == "A German memorandum"
     assert [(link.kind, link.text) for link in claim.chain] == [
@@ -115,7 +115,7 @@ def test_the_nokw_1088_chain_of_the_savich_text(claims_db: Path) -> None:
     assert claim.chain[-1].cue == "primary_source"
     roberts = claim.chain[1]
     assert roberts.mention_id is not None and roberts.entity_id is not None
-    with Store(claims_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         name = store.conn.execute(
             "SELECT name FROM entities WHERE id = ?", (roberts.entity_id,)
         ).fetchone()[0]
@@ -128,29 +128,29 @@ def test_the_nokw_1088_chain_of_the_savich_text(claims_db: Path) -> None:
     assert quoted.chain[-1].text == "NOKW 1088, Record Group 238"
 
 
-def test_hedged_and_asserted_claims_keep_their_cues(claims_db: Path) -> None:
-    rows = _rows(claims_db, source=_id(BALKAN_HQ))
+def test_hedged_and_asserted_claims_keep_their_cues(sample_db: Path) -> None:
+    rows = _rows(sample_db, source=_id(BALKAN_HQ))
     hedged = _one(rows, "the question remains if Tempo had ever received a mandate")
     assert hedged.modality == "hedged" and not hedged.attributed
     assert hedged.attribution.text == "Nedim Pustahija" and hedged.attribution.start is None
     assert {"kind": "hedge", "text": "the question remains if"} in [
         {"kind": c["kind"], "text": c["text"]} for c in hedged.cues
     ]
-    assert _rows(claims_db, modality="hedged") and all(
-        row.modality == "hedged" for row in _rows(claims_db, modality="hedged")
+    assert _rows(sample_db, modality="hedged") and all(
+        row.modality == "hedged" for row in _rows(sample_db, modality="hedged")
     )
 
 
-def test_filters_by_source_prefix_entity_and_attribution(claims_db: Path) -> None:
+def test_filters_by_source_prefix_entity_and_attribution(sample_db: Path) -> None:
     savich = _id(SAVICH)
-    by_prefix = _rows(claims_db, source=savich[:6])
+    by_prefix = _rows(sample_db, source=savich[:6])
     assert by_prefix and {row.source_id for row in by_prefix} == {savich}
-    attributed = _rows(claims_db, attributed=True)
+    attributed = _rows(sample_db, attributed=True)
     assert attributed and all(row.attribution.kind != "author" for row in attributed)
-    own = _rows(claims_db, attributed=False)
-    assert len(own) + len(attributed) == len(_rows(claims_db))
-    about = _rows(claims_db, entity="Roberts")
-    with Store(claims_db, create=False) as store:
+    own = _rows(sample_db, attributed=False)
+    assert len(own) + len(attributed) == len(_rows(sample_db))
+    about = _rows(sample_db, entity="Roberts")
+    with Store(sample_db, create=False) as store:
         ids = {
             r[0]
             for r in store.conn.execute(
@@ -161,14 +161,14 @@ def test_filters_by_source_prefix_entity_and_attribution(claims_db: Path) -> Non
     for row in about:
         voices = {row.attribution.entity_id, *(link.entity_id for link in row.chain)}
         assert ids & (voices | set(row.subjects)), row.text
-    by_id = _rows(claims_db, entity=str(next(iter(ids))))
+    by_id = _rows(sample_db, entity=str(next(iter(ids))))
     assert by_id and {row.id for row in by_id} <= {row.id for row in about}
-    assert _rows(claims_db, entity="Nobody Ever Named") == []
-    assert len(_rows(claims_db, limit=3)) == 3
+    assert _rows(sample_db, entity="Nobody Ever Named") == []
+    assert len(_rows(sample_db, limit=3)) == 3
 
 
-def test_json_export_claims(claims_db: Path) -> None:
-    with Store(claims_db, create=False) as store:
+def test_json_export_claims(sample_db: Path) -> None:
+    with Store(sample_db, create=False) as store:
         kb = export_json(store)
         originals = {row.id: store.original_text(row.id) for row in store.sources()}
     entity_ids = {entity["id"] for entity in kb["entities"]}
@@ -211,10 +211,10 @@ def test_json_export_claims(claims_db: Path) -> None:
 
 
 def test_claims_survive_re_resolution_and_follow_merges(
-    claims_db_copy: Path, cli: Callable[..., CliResult]
+    sample_db_copy: Path, cli: Callable[..., CliResult]
 ) -> None:
-    before = {row.id: row for row in _rows(claims_db_copy)}
-    with Store(claims_db_copy, create=False) as store:
+    before = {row.id: row for row in _rows(sample_db_copy)}
+    with Store(sample_db_copy, create=False) as store:
         entity = {
             name: store.conn.execute(
                 "SELECT entity_id FROM mentions WHERE text = ? LIMIT 1", (name,)
@@ -222,8 +222,8 @@ def test_claims_survive_re_resolution_and_follow_merges(
             for name in ("Walter R. Roberts", "Velebit")
         }
     assert entity["Walter R. Roberts"] != entity["Velebit"]
-    assert cli("resolve", "--db", str(claims_db_copy)).code == 0
-    after = {row.id: row for row in _rows(claims_db_copy)}
+    assert cli("resolve", "--db", str(sample_db_copy)).code == 0
+    after = {row.id: row for row in _rows(sample_db_copy)}
     assert {i: r.as_json() for i, r in after.items()} == {i: r.as_json() for i, r in before.items()}
     # A user's merge moves mentions to one entity: the claims follow through their mentions.
     result = cli(
@@ -231,12 +231,12 @@ def test_claims_survive_re_resolution_and_follow_merges(
         str(entity["Walter R. Roberts"]),
         str(entity["Velebit"]),
         "--db",
-        str(claims_db_copy),
+        str(sample_db_copy),
     )
     assert result.code == 0, result.err
-    merged = {row.id: row for row in _rows(claims_db_copy)}
+    merged = {row.id: row for row in _rows(sample_db_copy)}
     assert set(merged) == set(before)
-    with Store(claims_db_copy, create=False) as store:
+    with Store(sample_db_copy, create=False) as store:
         now = store.conn.execute(
             "SELECT entity_id FROM mentions WHERE text = 'Velebit' LIMIT 1"
         ).fetchone()[0]
@@ -246,8 +246,8 @@ def test_claims_survive_re_resolution_and_follow_merges(
         assert now in merged[claim_id].subjects
 
 
-def test_reingesting_the_sample_adds_no_claims(claims_db_copy: Path) -> None:
-    with Store(claims_db_copy, create=False) as store:
+def test_reingesting_the_sample_adds_no_claims(sample_db_copy: Path) -> None:
+    with Store(sample_db_copy, create=False) as store:
         before = _table_counts(store)
         report = ingest_paths([str(SAMPLE_DIR)], store)
         assert report.ok and len(report.unchanged) == 4 and not report.added

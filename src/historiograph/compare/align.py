@@ -18,6 +18,14 @@ Entities are resolved over all sources together with
 strongest first into groups, and a merge is refused when it would put two
 dissimilar claims of different sources together (``cohesion``): that keeps one
 hub sentence from chaining unrelated claims into one group.
+
+The evidence of a link is one number, the embedding similarity plus weighted shares of
+the rare words (TF-IDF cosine) and of the resolved entities (IDF-weighted, smoothed so
+that one shared entity of two claims naming nothing else is not a full overlap) the two
+claims have in common. Sentence embeddings see topic more than statement; shared rare
+words and entities are what tells two claims on one theme from two claims saying the
+same. A group's score is its strongest link's, raised a little for each further
+cross-source link that corroborates it.
 """
 
 from __future__ import annotations
@@ -51,9 +59,18 @@ class AlignSettings:
     event_similarity: float = 0.45  # enough for overlapping dates and a shared entity
     event_max_days: int = 400  # a wider date names a period, not a happening
     cohesion: float = 0.40  # least similarity of any two members of different sources
-    max_members: int = 6
+    max_members: int = 7
     min_words: int = 4  # content words a claim needs to be compared at all
     lexical_overlap: float = 0.10  # least TF-IDF cosine of two claims said to assert the same
+    # The evidence of a link is one number: embedding similarity plus weighted shares of
+    # rare words (TF-IDF cosine) and resolved entities the two claims have in common.
+    lexical_weight: float = 1.5
+    entity_weight: float = 0.25
+    # Evidence the two claims share (embedding + lexical) that replaces the lexical floor:
+    # a pair this close in meaning and wording is linked though it shares few rare words.
+    evidence_floor: float = 0.62
+    # A group corroborated by several cross-source links is surer than one resting on one.
+    corroboration: float = 0.05
 
 
 @dataclass(slots=True)
@@ -224,35 +241,50 @@ def compare_sources(
     for u in units:
         df.update(u.entities)
     idf = {e: math.log(1 + len(units) / n) for e, n in df.items()}
+    # Smoothing: one shared entity of two claims that name nothing else is weak evidence,
+    # not a full overlap; the prior is what an average entity weighs.
+    prior = sum(idf.values()) / len(idf) if idf else 1.0
 
     def entity_overlap(a: _Unit, b: _Unit) -> float:
-        union = a.entities | b.entities
-        if not union:
+        shared = sum(idf[e] for e in a.entities & b.entities)
+        if not shared:
             return 0.0
-        return sum(idf[e] for e in a.entities & b.entities) / sum(idf[e] for e in union)
+        return shared / (sum(idf[e] for e in a.entities | b.entities) + prior)
 
+    n = len(units)
+    cross = np.array([[a.source != b.source for b in units] for a in units])
+    overlap = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if cross[i, j] and units[i].entities & units[j].entities:
+                overlap[i, j] = overlap[j, i] = entity_overlap(units[i], units[j])
+    evidence = (sims + settings.lexical_weight * words + settings.entity_weight * overlap).astype(
+        np.float32
+    )
     narrow = [_narrow(u, settings.event_max_days) for u in units]
-    rank = _ranks(units, sims)
+    rank = _ranks(units, evidence)
     links: list[tuple[float, int, int, bool]] = []
-    for i in range(len(units)):
-        for j in range(i + 1, len(units)):
-            a, b = units[i], units[j]
-            if a.source == b.source:
+    for i in range(n):
+        for j in range(i + 1, n):
+            if not cross[i, j]:
                 continue
             sim = float(sims[i, j])
             if sim < settings.event_similarity:
                 continue
-            shared = entity_overlap(a, b)
+            shared_words = float(words[i, j])
+            shared = float(overlap[i, j])
             same_time = bool(narrow[i] and narrow[j] and _overlap(narrow[i], narrow[j]))
             event = same_time and shared > 0 and sim >= settings.event_similarity
             mutual = max(rank[i, j], rank[j, i]) < settings.mutual_rank
-            assertion = float(words[i, j]) >= settings.lexical_overlap and (
+            close = sim + settings.lexical_weight * shared_words >= settings.evidence_floor
+            worded = shared_words >= settings.lexical_overlap or (shared_words > 0 and close)
+            assertion = worded and (
                 sim >= settings.assertion_similarity
                 or (sim >= settings.mutual_similarity and mutual)
             )
             if event or assertion:
-                score = 0.65 * sim + 0.25 * shared + (0.10 if same_time else 0.0)
-                links.append((min(score, 1.0), i, j, event))
+                score = 0.65 * float(evidence[i, j]) + (0.10 if same_time else 0.0)
+                links.append((score, i, j, event))
     links.sort(key=lambda link: -link[0])
 
     groups = _Groups(len(units))
@@ -271,10 +303,12 @@ def compare_sources(
 
     best: dict[int, float] = {}
     event_links: set[int] = set()
+    support: Counter[int] = Counter()
     for score, i, j, event in links:
         if groups.find(i) == groups.find(j):
             best[i] = max(best.get(i, 0.0), score)
             best[j] = max(best.get(j, 0.0), score)
+            support[groups.find(i)] += 1
             if event:
                 event_links.add(groups.find(i))
     result: list[ClaimGroup] = []
@@ -282,7 +316,14 @@ def compare_sources(
         if len({units[m].source for m in members}) < 2:
             continue
         members = sorted(members, key=lambda m: (units[m].source, units[m].claim.start))
-        result.append(_group(root, members, units, sims, best, canonical, root in event_links))
+        group = _group(root, members, units, sims, best, canonical, root in event_links)
+        # Each further cross-source link inside the group corroborates it (log: the first
+        # few matter most).
+        extra = settings.corroboration * math.log1p(max(support[root] - 1, 0))
+        # Evidence is unbounded above (similarity plus weighted overlaps); a monotone squash
+        # keeps the order of strong groups that a cap at 1 would tie.
+        group.score = round(1.0 - math.exp(-(group.score + extra)), 4)
+        result.append(group)
     result.sort(key=lambda g: -g.score)
     return result
 

@@ -2,15 +2,17 @@
 
 The checks run from the strongest statement about the group to the weakest:
 
-1. ``contested`` — a member hedges (the claims stage judged it ``hedged``) or
-   reports disagreement itself ("historians disagree", "the question remains").
+1. ``contested`` — a source hedges (the claims stage judged all its members in the
+   group ``hedged``) or a member reports disagreement itself ("historians disagree",
+   "the question remains").
 2. ``contradict`` — two members of different sources say opposite things: one
    denies what the other asserts, one negates a statement the other makes
    (same content words, different polarity), or they use opposite predicates
    of a small lexicon (kept control / was put in power, accepted / rejected,
    resisted / collaborated, succeeded / failed, ...).
 3. ``differ`` — they report the same thing with different details: dates that
-   cannot both be right, different figures, different places.
+   cannot both be right, different figures, different places (two spellings of one
+   place, "Soviet" / "Soviet Union", are the same place).
 4. ``agree`` — none of that; when one date is more precise than the other
    (August 1939 / 23 August 1939) the reason says so.
 """
@@ -124,10 +126,23 @@ def _contested(members: Sequence[GroupMember]) -> str | None:
         match = _DISAGREEMENT.search(m.text)
         if match:
             return f"{_who(m)} reports disagreement: “{match.group(0)}”"
+    # A source hedges on the point when every one of its members in the group is hedged: a
+    # source that also states the point firmly elsewhere in the group does not contest it.
+    firm = {m.source_id for m in members if m.modality != "hedged"}
     for m in members:
-        if m.modality == "hedged":
+        if m.modality == "hedged" and m.source_id not in firm:
             return f"{_who(m)} hedges: {_quote(m.text)}"
     return None
+
+
+def _place_key(name: str) -> frozenset[str]:
+    return frozenset(content_words(name)) or frozenset(name.lower().split())
+
+
+def _same_place(a: str, b: str) -> bool:
+    """The same place under two spellings the resolver kept apart ("Soviet" / "Soviet Union")."""
+    ka, kb = _place_key(a), _place_key(b)
+    return bool(ka and kb) and (ka <= kb or kb <= ka)
 
 
 def _contradiction(a: GroupMember, b: GroupMember) -> str | None:
@@ -216,7 +231,9 @@ def classify(members: Sequence[GroupMember]) -> tuple[str, str]:
     for m in members:
         places.setdefault(m.source_id, set()).update(m.places)
     named = [p for p in places.values() if p]
-    if len(named) >= 2 and all(not (x & y) for x, y in combinations(named, 2)):
+    if len(named) >= 2 and all(
+        not any(_same_place(p, q) for p in x for q in y) for x, y in combinations(named, 2)
+    ):
         return "differ", "places differ: " + " vs ".join(", ".join(sorted(p)) for p in named)
     if dates:
         return "agree", dates[1]

@@ -53,3 +53,24 @@ def make_pdf(pages: list[str]) -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
     return bytes(out)
+
+
+def write_generated_corpus(folder: Path, count: int, *, seed: int = 1944) -> list[Path]:
+    """``count`` documents of recombined sample paragraphs (distinct contents), as files."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = [
+        block.strip()
+        for path in SAMPLE_FILES
+        for block in path.read_text(encoding="utf-8").split("\n")
+        if len(block.strip()) > 40
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number in range(count):
+        picked = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(3, 12)))
+        path = folder / f"generated{number:04d}.txt"
+        path.write_text(f"Generated document {number}\n\n" + "\n\n".join(picked) + "\n")
+        written.append(path)
+    return written

@@ -6,6 +6,7 @@ import historiograph
 
 EXPECTED = {
     "Edit",
+    "ExecutorError",
     "HistoriographError",
     "IngestReport",
     "ParsedSource",
@@ -38,5 +39,10 @@ def test_exported_members() -> None:
 
 
 def test_errors_form_one_tree() -> None:
-    for error in (historiograph.SourceError, historiograph.QueryError, historiograph.StoreError):
+    for error in (
+        historiograph.SourceError,
+        historiograph.QueryError,
+        historiograph.StoreError,
+        historiograph.ExecutorError,
+    ):
         assert issubclass(error, historiograph.HistoriographError)

@@ -10,7 +10,13 @@ import logging
 from typing import Any
 
 from historiograph.build import IngestReport, ingest_paths
-from historiograph.errors import HistoriographError, QueryError, SourceError, StoreError
+from historiograph.errors import (
+    ExecutorError,
+    HistoriographError,
+    QueryError,
+    SourceError,
+    StoreError,
+)
 from historiograph.export.json_export import export_json, write_json
 from historiograph.ingest.pipeline import parse_file, parse_text
 from historiograph.model import Edit, ParsedSource, Passage, SourceMetadata, Span
@@ -22,6 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Edit",
+    "ExecutorError",
     "HistoriographError",
     "IngestReport",
     "ParsedSource",

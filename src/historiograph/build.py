@@ -8,7 +8,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import sqlite3
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +23,7 @@ from historiograph.ingest.readers import kind_of, read_bytes
 from historiograph.model import ParsedSource
 from historiograph.settings import Settings
 from historiograph.store.database import SourceRows, Store, as_rows
+from historiograph.store.known import KnownContents
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,6 +39,7 @@ _WORKER_NICENESS = 19
 _LOCAL_AHEAD_PER_JOB = 4  # batches the writer may parse ahead while it waits
 _BATCH_FILES = 16
 _BATCH_BYTES = 32 * 1024 * 1024
+EXECUTORS = ("local", "dask")  # worker processes of this machine, or a Dask cluster
 
 
 @dataclass(slots=True)
@@ -117,6 +118,8 @@ def ingest_paths(
     settings: Settings | None = None,
     on_progress: Callable[[Path | None, int, int], None] | None = None,
     jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> IngestReport:
     """Ingest every file ``inputs`` name into ``store``.
 
@@ -127,8 +130,12 @@ def ingest_paths(
     fail the same way. ``on_progress(path, done, total)`` is called as files
     are done. ``jobs`` worker processes parse batches ahead while this process
     writes them (SQLite takes one writer); default: one per CPU for large runs,
-    none for small.
+    none for small. ``executor="dask"`` parses on a Dask cluster instead: the
+    one at ``scheduler`` (``tcp://host:8786``), or a local one of ``jobs``
+    worker processes.
     """
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r} (one of: {', '.join(EXECUTORS)})")
     settings = settings or Settings()
     report = IngestReport()
     own_files = [Path(store.path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
@@ -141,12 +148,26 @@ def ingest_paths(
     done = total - len(files)
     if on_progress and done:
         on_progress(None, done, total)
+    requested_jobs = jobs
     if jobs is None:
         jobs = default_jobs(len(files))
     if store.path == ":memory:":
         jobs = 0  # workers could not see an in-memory base
     batches = _batches(files)
-    results = _run_batches(batches, store, settings, jobs)
+    if executor == "dask":
+        from historiograph.dask_executor import run_batches_on_dask
+
+        results = run_batches_on_dask(
+            batches,
+            store,
+            settings,
+            scheduler=scheduler,
+            workers=requested_jobs or None,
+            write=write_batch,
+            prepare_here=lambda batch: prepare_batch(batch, settings, store.has_content),
+        )
+    else:
+        results = _run_batches(batches, store, settings, jobs)
     with store.bulk_load():
         _record(results, batches, report, on_progress, done, total)
     if settings.nlp and (report.added or report.replaced) and report.stopped is None:
@@ -404,23 +425,18 @@ def _claims(parsed: ParsedSource, nlp: Language) -> ClaimSet | None:
         return None
 
 
-_worker_db: sqlite3.Connection | None = None
+_worker_known: KnownContents | None = None
 
 
 def _worker_start(db_path: str) -> None:
-    global _worker_db
+    global _worker_known
     # The writer is the run's one serial step: workers yield the CPU to it,
     # so it never waits for a core while they parse batches ahead.
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
-    _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
-
-
-def _worker_known(sha256: str) -> bool:
-    assert _worker_db is not None
-    row = _worker_db.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
-    return row is not None
+    _worker_known = KnownContents(db_path)
 
 
 def _worker_prepare(paths: list[Path], settings: Settings) -> Prepared:
+    assert _worker_known is not None
     return prepare_batch(paths, settings, _worker_known)

@@ -5,7 +5,8 @@
     HistoriographError            anything this package raises on purpose
     ├── SourceError               one input can't be ingested (names the input and the reason)
     ├── QueryError                a search query is malformed (carries a hint)
-    └── StoreError                the knowledge base can't be opened or written
+    ├── StoreError                the knowledge base can't be opened or written
+    └── ExecutorError             a processing backend (Dask) is missing or unreachable
 
 Messages are single lines meant for a user, not a traceback: the CLI prints
 ``str(error)`` and moves on.
@@ -39,3 +40,7 @@ class QueryError(HistoriographError):
 
 class StoreError(HistoriographError):
     """The knowledge base could not be opened, migrated or written."""
+
+
+class ExecutorError(HistoriographError):
+    """The Dask executor cannot run: the package is missing or the scheduler unreachable."""

@@ -51,19 +51,42 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
         metavar="N",
         help="worker processes (default: the number of CPUs for 16+ files, else none)",
     )
+    parser.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="where files are parsed: worker processes here (default), or a Dask cluster "
+        "(needs historiograph[dask]; writes stay here, in input order)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler to use (tcp://HOST:8786); default: a "
+        "LocalCluster of --workers processes on 127.0.0.1",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.scheduler and args.executor != "dask":
+        print("error: --scheduler needs --executor dask", file=sys.stderr)
+        return 2
     settings = Settings(
         max_source_bytes=args.max_size, nlp=not args.no_nlp, gazetteers=tuple(args.gazetteer)
     )
     show_progress = not args.quiet and sys.stderr.isatty()
     with Store(args.db) as store:
         if show_progress:
-            report = _with_progress(args.paths, store, settings, args.jobs)
+            report = _with_progress(args.paths, store, settings, args)
         else:
-            report = ingest_paths(args.paths, store, settings=settings, jobs=args.jobs)
+            report = ingest_paths(
+                args.paths,
+                store,
+                settings=settings,
+                jobs=args.jobs,
+                executor=args.executor,
+                scheduler=args.scheduler,
+            )
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
     for line in report.failed:
@@ -80,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_progress(
-    paths: list[str], store: Store, settings: Settings, jobs: int | None
+    paths: list[str], store: Store, settings: Settings, args: argparse.Namespace
 ) -> IngestReport:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -101,4 +124,12 @@ def _with_progress(
                 task, completed=done, total=total, description=path.name if path else ""
             )
 
-        return ingest_paths(paths, store, settings=settings, on_progress=update, jobs=jobs)
+        return ingest_paths(
+            paths,
+            store,
+            settings=settings,
+            on_progress=update,
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+        )

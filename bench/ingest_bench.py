@@ -50,13 +50,20 @@ from historiograph.ingest.pipeline import parse_text
 from historiograph.settings import Settings
 from historiograph.store.database import Store
 parse_text("Warm up: load the language model and the OCR vocabulary once.")
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
+cpu_self, cpu_children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
 with Store(sys.argv[2]) as store:
     jobs = int(sys.argv[3]) if sys.argv[3] else None
     report = ingest_paths([sys.argv[1]], store, jobs=jobs, settings=Settings(nlp=False))
 elapsed = time.perf_counter() - start
+writer_cpu = cpu(resource.RUSAGE_SELF) - cpu_self
 assert report.ok, report.failed[:3]
 print(json.dumps({"seconds": elapsed, "added": len(report.added),
+                  "writer_cpu_s": writer_cpu,
+                  "cpu_s": writer_cpu + cpu(resource.RUSAGE_CHILDREN) - cpu_children,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -110,6 +117,8 @@ def bench(count: int, jobs: int | None) -> dict[str, float]:
         "docs_s": count / ingest["seconds"],
         "mb_s": mb / ingest["seconds"],
         "slowdown": ingest["seconds"] / reference["seconds"],
+        "cpu_s": ingest["cpu_s"],
+        "writer_cpu_s": ingest["writer_cpu_s"],
         "peak_rss_mb": ingest["rss_mb"],
         "worker_rss_mb": ingest["worker_rss_mb"],
         "db_mb": db_bytes / 1e6,
@@ -130,6 +139,8 @@ def main() -> None:
         "mb_s",
         "ref_mb_s",
         "slowdown",
+        "cpu_s",
+        "writer_cpu_s",
         "peak_rss_mb",
         "worker_rss_mb",
         "db_mb",
@@ -146,7 +157,8 @@ def main() -> None:
         )
     print("slowdown = ingest time / reference time (read + sha256 + decode of the same files,")
     print("  measured in the same run). peak_rss_mb: the writing process; worker_rss_mb: the")
-    print("  largest parsing process.")
+    print("  largest parsing process. cpu_s: CPU time of the writer and its workers together;")
+    print("  writer_cpu_s: the writer's alone (on a shared machine these say more than ingest_s).")
 
 
 if __name__ == "__main__":

@@ -120,3 +120,76 @@ def test_bad_sidecar_fails_its_source_only(store: Store, sample_copy: Path) -> N
     report = ingest_paths([str(sample_copy)], store)
     assert len(report.failed) == 1 and "authors" in report.failed[0]
     assert len(report.added) == 3
+
+
+def _indexed(store: Store, query: str) -> set[str]:
+    """Source ids whose passages the full-text index finds for ``query``."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT p.source_id FROM passages_fts"
+        " JOIN passages AS p ON p.id = passages_fts.rowid WHERE passages_fts MATCH ?",
+        (query,),
+    )
+    return {row[0] for row in rows}
+
+
+def test_every_passage_is_indexed_once_by_the_store(store: Store) -> None:
+    first = parse_text("Enver Hoxha met Tito at Dibra.\n\nThe partisans marched north.\n")
+    second = parse_text("Mihailović stayed in the mountains.\n", path="<other>")
+    assert store.save_sources([first, second]) == ["added", "added"]
+    passages = store.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    indexed = store.conn.execute("SELECT count(*) FROM passages_fts_docsize").fetchone()[0]
+    assert passages == indexed == 3
+    assert len(_indexed(store, "partisans")) == len(_indexed(store, "mihailovic")) == 1
+    assert store.check_integrity() == []
+
+
+def test_a_source_replaced_mid_batch_leaves_an_exact_index(store: Store) -> None:
+    # The replaced source holds the highest passage ids, so SQLite would hand the
+    # ids its deleted passages free to the next new ones: the store must not.
+    store.save_sources([parse_text("Kept words about Tirana.\n", path="a.txt")])
+    store.save_sources([parse_text("Old words about Vlorë.\n\nMore old words.\n", path="b.txt")])
+    outcomes = store.save_sources(
+        [
+            parse_text("New words about Vlorë.\n", path="b.txt"),
+            parse_text("Fresh words about Korçë.\n\nAnd Shkodër.\n", path="c.txt"),
+        ]
+    )
+    assert outcomes == ["replaced", "added"]
+    assert store.check_integrity() == []
+    assert _indexed(store, "old") == set()
+    assert len(_indexed(store, "vlore")) == len(_indexed(store, "korce OR shkoder")) == 1
+    assert len(_indexed(store, "words")) == 3
+
+
+def test_a_version_11_base_keeps_its_index_and_indexes_new_sources(tmp_path: Path) -> None:
+    from historiograph.store.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:11], start=1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    # What a version-11 store wrote: a source whose passage the insert trigger indexed.
+    conn.execute(
+        "INSERT INTO sources (id, sha256, path, kind, size_bytes, char_count, ingested_at,"
+        " original) VALUES ('0123456789abcdef', '0123456789abcdef00', 'old.txt', 'text', 24, 24,"
+        " '2024-01-01T00:00:00+00:00', 'The Vërlaci family fled.')"
+    )
+    conn.execute(
+        'INSERT INTO passages (source_id, start, "end", text)'
+        " VALUES ('0123456789abcdef', 0, 24, 'The Vërlaci family fled.')"
+    )
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 12
+        triggers = {
+            row[0]
+            for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert "passages_ai" not in triggers and {"passages_ad", "passages_au"} <= triggers
+        store.save_source(parse_text("The Verlaci estates were seized.\n", path="new.txt"))
+        assert len(_indexed(store, "verlaci")) == 2
+        assert store.check_integrity() == []
+        # Deleting the old source still takes its passage out of the index.
+        assert store.delete_source("0123456789abcdef")
+        assert len(_indexed(store, "verlaci")) == 1
+        assert store.check_integrity() == []

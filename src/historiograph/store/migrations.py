@@ -328,6 +328,57 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX claim_group_members_by_source ON claim_group_members(source_id, group_id);
     """,
+    # 12: new passages are indexed by the store, one INSERT ... SELECT per written batch in
+    # the batch's own transaction (Store.save_sources), instead of by a trigger row by row,
+    # which cost the writer's SQLite work about three times the CPU. An existing base's
+    # index is complete already and stays as it is; deletes and updates are still mirrored
+    # by their triggers.
+    """
+    DROP TRIGGER passages_ai;
+    """,
+    # 13: events classed by how long their date span is, so that "events overlapping this
+    # window" is a few index range scans instead of a scan of every earlier event: an event of
+    # level L lasts at most EVENT_SPAN_LEVELS[L] days, so it can only overlap a window if it
+    # starts at most that long before it. A plain column kept by triggers, not a generated
+    # one: SQLite reads the table row for a generated column even when an index holds it,
+    # and the point is to count from the index alone. A bound julianday() cannot read gives
+    # the open-ended level 4.
+    """
+    ALTER TABLE events ADD COLUMN span_level INTEGER NOT NULL DEFAULT 4;
+    UPDATE events SET span_level = CASE
+            WHEN julianday(latest) - julianday(earliest) <= 31 THEN 0
+            WHEN julianday(latest) - julianday(earliest) <= 366 THEN 1
+            WHEN julianday(latest) - julianday(earliest) <= 1096 THEN 2
+            WHEN julianday(latest) - julianday(earliest) <= 3653 THEN 3
+            ELSE 4
+        END;
+    CREATE TRIGGER events_span_level_ai AFTER INSERT ON events BEGIN
+        UPDATE events SET span_level = CASE
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 31 THEN 0
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 366 THEN 1
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 1096 THEN 2
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 3653 THEN 3
+            ELSE 4
+        END
+        WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER events_span_level_au AFTER UPDATE OF earliest, latest ON events BEGIN
+        UPDATE events SET span_level = CASE
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 31 THEN 0
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 366 THEN 1
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 1096 THEN 2
+            WHEN julianday(NEW.latest) - julianday(NEW.earliest) <= 3653 THEN 3
+            ELSE 4
+        END
+        WHERE id = NEW.id;
+    END;
+    CREATE INDEX events_by_span ON events(span_level, earliest, latest, source_id, start, id);
+    """,
 ]
+
+# The longest span, in days, of each bounded level of migration 13 (level 4: any longer, or
+# a bound julianday() cannot read). Frozen with that migration: a change needs a new one.
+EVENT_SPAN_LEVELS: tuple[int, ...] = (31, 366, 1096, 3653)
+OPEN_SPAN_LEVEL = len(EVENT_SPAN_LEVELS)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ from typing import Any
 
 from historiograph.nlp.edtf_bounds import edtf_bounds
 from historiograph.nlp.names import name_key
+from historiograph.store.migrations import EVENT_SPAN_LEVELS, OPEN_SPAN_LEVEL
 from historiograph.web.schemas import (
     Alias,
     EntityDetail,
@@ -384,10 +385,82 @@ def _event_from(conn: sqlite3.Connection, filters: EventFilters) -> tuple[str, l
 _WITH_SOURCE = "JOIN sources AS s ON s.id = e.source_id"
 
 
+def _span_arms(filters: EventFilters) -> list[tuple[str, list[Any]]]:
+    """The events overlapping a window from ``filters.start``, as one WHERE per span level.
+
+    An event of a bounded level starts at most that level's span before the window, so each
+    arm reads one short range of the ``events_by_span`` index; together, in the timeline's
+    order, they give exactly the events with ``latest >= start`` (and the other filters).
+    """
+    assert filters.start and not filters.entity and not filters.source
+    start = _bound(filters.start, upper=False)
+    rest = ["1"]
+    rest_params: list[Any] = []
+    if filters.end:
+        rest.append("e.earliest <= ?")
+        rest_params.append(_bound(filters.end, upper=True))
+    if filters.type:
+        rest.append(
+            "e.id IN (SELECT t.event_id FROM entity_events AS t"
+            " JOIN entities AS en ON en.id = t.entity_id WHERE en.type = ?)"
+        )
+        rest_params.append(filters.type)
+    arms: list[tuple[str, list[Any]]] = []
+    for level, days in enumerate(EVENT_SPAN_LEVELS):
+        arms.append(
+            (
+                "e.span_level = ? AND e.earliest >= date(?, ?) AND e.latest >= ? AND "
+                + " AND ".join(rest),
+                [level, start, f"-{days} days", start, *rest_params],
+            )
+        )
+    arms.append(
+        (
+            "e.span_level = ? AND e.latest >= ? AND " + " AND ".join(rest),
+            [OPEN_SPAN_LEVEL, start, *rest_params],
+        )
+    )
+    return arms
+
+
+def _windowed_events(
+    conn: sqlite3.Connection, filters: EventFilters, *, limit: int, offset: int
+) -> tuple[list[sqlite3.Row], int]:
+    """A page of the events overlapping a window, and how many, through the span levels.
+
+    The arms are merged in the timeline's order (SQLite merges a compound SELECT's
+    ordered arms instead of sorting all matches), so a page costs about its own rows.
+    """
+    arms = _span_arms(filters)
+    total = sum(
+        int(conn.execute(f"SELECT count(*) FROM events AS e WHERE {where}", params).fetchone()[0])
+        for where, params in arms
+    )
+    if limit == 0:
+        return [], total
+    union = " UNION ALL ".join(
+        'SELECT e.id, e.edtf, e.earliest, e.latest, e.label, e.source_id, e.start, e."end"'
+        f" FROM events AS e WHERE {where}"
+        for where, _ in arms
+    )
+    rows = conn.execute(
+        "SELECT p.*, s.title AS source_title FROM"
+        f" ({union} ORDER BY 3, 4, 6, 7, 1 LIMIT ? OFFSET ?) AS p"
+        " JOIN sources AS s ON s.id = p.source_id"
+        " ORDER BY p.earliest, p.latest, p.source_id, p.start, p.id",
+        [*(value for _, params in arms for value in params), limit, offset],
+    ).fetchall()
+    return rows, total
+
+
 def list_events(
     conn: sqlite3.Connection, filters: EventFilters, *, limit: int, offset: int
 ) -> tuple[list[EventOut], int]:
     """One page of events in chronological order (by earliest bound), and how many match."""
+    # A source's own events are few and indexed by source: that index beats the levels.
+    if filters.start and not filters.entity and not filters.source:
+        rows, total = _windowed_events(conn, filters, limit=limit, offset=offset)
+        return _event_items(conn, rows), total
     from_where, params, entities = _event_from(conn, filters)
     # An event naming two of the filter's entities is listed once.
     distinct = "DISTINCT " if entities > 1 else ""
@@ -412,6 +485,11 @@ def list_events(
         f" ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
+    return _event_items(conn, rows), total
+
+
+def _event_items(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[EventOut]:
+    """Events with their participants and places, from rows of the events table."""
     roles: dict[int, dict[str, list[EntityRef]]] = {
         row["id"]: {"participant": [], "place": []} for row in rows
     }
@@ -446,7 +524,7 @@ def list_events(
         )
         for row in rows
     ]
-    return items, total
+    return items
 
 
 # -- network and places -----------------------------------------------------------------------

@@ -289,7 +289,12 @@ def write_batch(store: Store, prepared: Prepared) -> BatchResult:
     try:
         outcomes = iter(store.save_sources(parsed))
     except StoreError as e:
-        lost = f"; {len(parsed)} files of the last batch were not stored" if parsed else ""
+        lost = ""
+        if parsed:
+            # Name what was not stored, so the user knows what to ingest again.
+            names = [str(path) for path, source in prepared if isinstance(source, SourceRows)]
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            lost = f"; not stored: {shown}"
         result.stopped = f"{e}{lost}"
         return result
     for path, source in prepared:

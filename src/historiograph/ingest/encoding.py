@@ -87,10 +87,40 @@ def find_encoding_repairs(text: str) -> list[Edit]:
     return edits
 
 
+# SequenceMatcher costs about the cube of its input's length: a 5,000-character line of
+# mojibake took a minute. Lines are diffed word by word instead (mojibake never holds
+# an ASCII space: no UTF-8 byte of a multi-byte character is 0x20), and a changed
+# stretch longer than this becomes one edit rather than a fine-grained diff.
+_DIFF_LIMIT = 400
+
+
 def _diff_edits(before: str, after: str, offset: int) -> list[Edit]:
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    old_words, new_words = before.split(" "), after.split(" ")
+    if len(old_words) != len(new_words):
+        return _diff_stretch(before, after, offset)
+    edits: list[Edit] = []
+    for old, new in zip(old_words, new_words, strict=True):
+        if old != new:
+            edits.extend(_diff_stretch(old, new, offset))
+        offset += len(old) + 1
+    return edits
+
+
+def _diff_stretch(before: str, after: str, offset: int) -> list[Edit]:
+    """Edits turning ``before`` into ``after``: fine-grained unless the change is long."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    old, new = before[head : len(before) - tail], after[head : len(after) - tail]
+    offset += head
+    if max(len(old), len(new)) > _DIFF_LIMIT:
+        return [Edit(offset, offset + len(old), new, "encoding")]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return [
-        Edit(offset + i1, offset + i2, after[j1:j2], "encoding")
+        Edit(offset + i1, offset + i2, new[j1:j2], "encoding")
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]

@@ -8,6 +8,7 @@ signature line ("Nedim Pustahija"), and a title above the first paragraph.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -19,6 +20,8 @@ import yaml
 from historiograph.errors import SourceError
 from historiograph.ingest.boilerplate import Line, split_lines
 from historiograph.model import SourceMetadata, Span
+
+_log = logging.getLogger(__name__)
 
 MONTHS = {
     name: number
@@ -209,7 +212,14 @@ def detect_language(text: str, *, min_confidence: float = 0.8) -> str | None:
     common = sum(1 for word in words if word.lower() in _ENGLISH_FUNCTION_WORDS)
     if len(words) >= 20 and common / len(words) >= 0.3:
         return "en"
-    language, confidence = _language_identifier().classify(text)
+    try:
+        identifier = _language_identifier()
+    except OSError as e:
+        # py3langid unpacks its model into a temporary file: on a full disk that fails,
+        # and an unknown language is better than a traceback for the whole ingest.
+        _log.warning("language not identified: cannot load the model (%s)", e)
+        return None
+    language, confidence = identifier.classify(text)
     return str(language) if confidence >= min_confidence else None
 
 

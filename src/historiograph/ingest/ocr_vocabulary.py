@@ -66,6 +66,18 @@ class Vocabulary:
         self.candidates = lru_cache(CACHE)(self._find_candidates)
         self._completions = lru_cache(CACHE)(self._find_completions)
         self._sorted: list[str] = []  # the known words, for finding those with a prefix
+        # No token longer than this can be, or be near, a known word: the longest word
+        # plus what affixes, specks and confusions may add. Longer tokens (base64, run-
+        # together text) are answered at once: listing their neighbours costs their
+        # length squared, minutes for one 100 kB token.
+        self._reach = (
+            max(map(len, self.freq), default=0)
+            + max(map(len, rules.prefixes), default=0)
+            + 2 * max(map(len, rules.suffixes), default=0)
+            + max((len(seen) for seen, _ in rules.confusions), default=0)
+            + max((len(uk) for uk, _ in rules.british), default=0)
+            + _MAX_ODD
+        )
 
     def endings(self, start: str, ends: Set[str]) -> Set[str]:
         """Those of ``ends`` that make a known word after ``start`` ("resis", "tance")."""
@@ -95,6 +107,8 @@ class Vocabulary:
             return True
         if not word.isascii():
             return bool(_LOANWORD_END_RE.search(word))
+        if len(word) > self._reach:
+            return False
         british = (v for uk, us in self._rules.british for v in swaps(word, uk, us))
         return self._derived(word, 2) or any(self._derived(v, 1) for v in british)
 
@@ -138,6 +152,8 @@ class Vocabulary:
             first, rest = glyph.groups()
             found = {c + rest for c in ascii_lowercase if c != first} & self.freq.keys()
             return (1, frozenset(found), 100 * max(self.freq.get(rest, 0), 50))
+        if len(word) > self._reach:
+            return None
         plain = word.isascii() and word.isalpha()
         for kind in range(kinds + 1):
             if kind and (letters < (5 if title else 4) or (title and kind == 2)):

@@ -17,9 +17,13 @@ def edtf_bounds(value: str) -> tuple[str, str]:
     """
     try:
         parsed = parse_edtf(value)
+        return (
+            time.strftime("%Y-%m-%d", parsed.lower_strict()),
+            time.strftime("%Y-%m-%d", parsed.upper_strict()),
+        )
     except EDTFParseException as e:
         raise ValueError(f"not an EDTF value: {value!r}") from e
-    return (
-        time.strftime("%Y-%m-%d", parsed.lower_strict()),
-        time.strftime("%Y-%m-%d", parsed.upper_strict()),
-    )
+    except Exception as e:
+        # The edtf package fails on some values it parses with other errors (a TypeError
+        # for "1984?/..", an open end it cannot bound); to callers it is the same thing.
+        raise ValueError(f"not an EDTF value with bounds: {value!r} ({e})") from e

@@ -18,6 +18,13 @@ _TOKEN = re.compile(
 )
 _OPERATORS = {"AND", "OR", "NOT"}
 _WORDLIKE = re.compile(r"\w")
+# Parentheses nest at most this deep: the parser recurses per level (Python's stack ends
+# near 250 levels) and FTS5 refuses deeper expressions anyway.
+MAX_DEPTH = 32
+# Words, phrases and prefixes per query: FTS5's cost grows with the square of their
+# number (800 took a second on the four-text sample, 20,000 ten minutes), and a web
+# request must not be able to hold the store that long.
+MAX_TERMS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +63,12 @@ def _tokenize(query: str) -> list[_Token]:
             tokens.append(_Token("close", ")"))
         else:
             tokens.append(_word_token(query, match.group("word")))
-    return [t for t in tokens if t.kind != "skip"]
+    tokens = [t for t in tokens if t.kind != "skip"]
+    if sum(t.kind in {"term", "prefix", "phrase"} for t in tokens) > MAX_TERMS:
+        raise QueryError(
+            query, f"more than {MAX_TERMS} words or phrases", "search for fewer words at a time"
+        )
+    return tokens
 
 
 def _word_token(query: str, word: str) -> _Token:
@@ -79,6 +91,7 @@ class _Parser:
         self.query = query
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def error(self, reason: str, hint: str) -> QueryError:
         return QueryError(self.query, reason, hint)
@@ -135,7 +148,13 @@ class _Parser:
         if token.kind == "phrase":
             return _quote(token.value)
         if token.kind == "open":
+            if self.depth >= MAX_DEPTH:
+                raise self.error(
+                    f"parentheses nested more than {MAX_DEPTH} deep", "remove some parentheses"
+                )
+            self.depth += 1
             inner = self.or_expression()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.kind != "close":
                 raise self.error("a ( is not closed", "add the matching )")

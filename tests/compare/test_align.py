@@ -150,3 +150,25 @@ def test_shared_rare_words_weigh_in_the_score(source_from_text: Make) -> None:
     weighted = compare_sources([a, b], settings=AlignSettings(lexical_weight=1.5))
     assert without and weighted
     assert weighted[0].score > without[0].score
+
+
+def test_claims_dated_years_apart_stay_in_separate_groups(source_from_text: Make) -> None:
+    # The third sentence shares the treaty's words, but speaks of 1923: another happening.
+    sources = [
+        source_from_text(
+            "a.txt",
+            "Report\n\nPoland and Soviet Russia signed the Treaty of Riga in August 1921 after"
+            " long talks.\n",
+        ),
+        source_from_text(
+            "b.txt",
+            "Notes\n\nPoland and Soviet Russia signed the Treaty of Riga on August 12, 1921.\n",
+        ),
+        source_from_text(
+            "c.txt",
+            "Essay\n\nPoland and Soviet Russia quarrelled over the Treaty of Riga again in May"
+            " 1923.\n",
+        ),
+    ]
+    treaty = _group_with(compare_sources(sources), "August 12, 1921")
+    assert {m.date for m in treaty.members} == {"1921-08", "1921-08-12"}

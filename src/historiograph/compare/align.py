@@ -95,6 +95,16 @@ def _narrow(unit: _Unit, max_days: int) -> list[tuple[str, str]]:
     return [(lo, hi) for _, lo, hi in unit.intervals if 0 <= _days(lo, hi) <= max_days]
 
 
+def _apart(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]], max_days: int) -> bool:
+    """Both dated, and every date of one lies more than ``max_days`` from every date of the
+    other: the two claims speak of different happenings, whatever words they share."""
+    if not a or not b:
+        return False
+    return all(
+        max(_days(hi_a, lo_b), _days(hi_b, lo_a)) > max_days for lo_a, hi_a in a for lo_b, hi_b in b
+    )
+
+
 def _overlap(a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]]) -> bool:
     bs = list(b)
     return any(ea <= lb and eb <= la for ea, la in a for eb, lb in bs)
@@ -293,11 +303,18 @@ def compare_sources(
         if ri == rj:
             continue
         left, right = groups.members[ri], groups.members[rj]
-        ok = len(left) + len(right) <= settings.max_members and all(
-            sims[x, y] >= settings.cohesion
-            for x in left
-            for y in right
-            if units[x].source != units[y].source
+        ok = (
+            len(left) + len(right) <= settings.max_members
+            and all(
+                sims[x, y] >= settings.cohesion
+                for x in left
+                for y in right
+                if units[x].source != units[y].source
+            )
+            # One group, one happening: claims dated too far apart for that stay apart.
+            and not any(
+                _apart(narrow[x], narrow[y], settings.event_max_days) for x in left for y in right
+            )
         )
         groups.merge(i, j, ok)
 

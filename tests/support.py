@@ -6,8 +6,10 @@ a module of its own, because ``conftest`` names one module per folder.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "examples" / "balkans-1939-1948"
@@ -74,3 +76,25 @@ def write_generated_corpus(folder: Path, count: int, *, seed: int = 1944) -> lis
         path.write_text(f"Generated document {number}\n\n" + "\n\n".join(picked) + "\n")
         written.append(path)
     return written
+
+
+def api_error(response: Any, status: int) -> str:
+    """The one error shape of the JSON API, checked; its one-line message."""
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"}
+    assert body["ok"] is False and body["status"] == status
+    assert body["error"] and "\n" not in body["error"]
+    return str(body["error"])
+
+
+def base_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A knowledge base made by the migrations up to ``version`` only, as an older release
+    left it; the caller writes what that release stored, then closes it."""
+    from historiograph.store.migrations import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return conn

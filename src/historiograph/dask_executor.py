@@ -87,10 +87,7 @@ def run_batches_on_dask(
     the cluster went away) is parsed in this process instead, so the run
     still finishes with every file.
     """
-    from distributed import Client
-
     with dask_client(scheduler, workers) as client:
-        assert isinstance(client, Client)
         slots = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         window: deque[tuple[list[Path], Any]] = deque()
         pending = iter(batches)

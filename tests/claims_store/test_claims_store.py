@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ from historiograph.model import Extraction, Mention, ParsedSource
 from historiograph.settings import Settings
 from historiograph.store.claims import ClaimRow, count_claims, query_claims
 from historiograph.store.database import Store, as_rows, source_id_for
-from historiograph.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from support import SAMPLE_DIR, CliResult
+from historiograph.store.migrations import SCHEMA_VERSION
+from support import SAMPLE_DIR, CliResult, base_at_version
 
 SAVICH = SAMPLE_DIR / "002_82ff1b24559abff5.txt"
 BALKAN_HQ = SAMPLE_DIR / "000_1b34a971712b6640.txt"
@@ -411,9 +410,7 @@ def test_claims_travel_between_processes_as_plain_tuples(store: Store) -> None:
 
 def test_a_version_8_base_gains_the_claim_tables(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:8], start=1):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn = base_at_version(path, 8)
     conn.close()
     with Store(path) as store:
         version = store.conn.execute("PRAGMA user_version").fetchone()[0]

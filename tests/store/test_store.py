@@ -12,7 +12,7 @@ from historiograph.errors import StoreError
 from historiograph.ingest.pipeline import parse_text
 from historiograph.store.database import Store
 from historiograph.store.migrations import SCHEMA_VERSION
-from support import SAMPLE_FILES
+from support import SAMPLE_FILES, base_at_version
 
 
 def test_every_sample_file_is_ingested_verbatim(store: Store) -> None:
@@ -162,12 +162,8 @@ def test_a_source_replaced_mid_batch_leaves_an_exact_index(store: Store) -> None
 
 
 def test_a_version_11_base_keeps_its_index_and_indexes_new_sources(tmp_path: Path) -> None:
-    from historiograph.store.migrations import MIGRATIONS
-
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:11], start=1):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn = base_at_version(path, 11)
     # What a version-11 store wrote: a source whose passage the insert trigger indexed.
     conn.execute(
         "INSERT INTO sources (id, sha256, path, kind, size_bytes, char_count, ingested_at,"

@@ -7,17 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from support import api_error
+
 ALBANIA = "b338341207bd98f7"
-
-
-def _error(response: Any, status: int) -> str:
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"ok", "error", "status"}
-    assert body["ok"] is False and body["status"] == status
-    assert body["error"] and "\n" not in body["error"]
-    return str(body["error"])
 
 
 def test_sources_paginate_and_sort(client: TestClient) -> None:
@@ -35,9 +27,9 @@ def test_sources_paginate_and_sort(client: TestClient) -> None:
         (s["events"] for s in by_events), reverse=True
     )
     assert all(s["entities"] > 0 for s in by_events)
-    _error(client.get("/api/sources?sort=sha256"), 422)
-    _error(client.get("/api/sources?limit=0"), 422)
-    _error(client.get("/api/sources?limit=100000"), 422)
+    api_error(client.get("/api/sources?sort=sha256"), 422)
+    api_error(client.get("/api/sources?limit=0"), 422)
+    api_error(client.get("/api/sources?limit=100000"), 422)
 
 
 def test_source_detail(client: TestClient) -> None:
@@ -99,8 +91,8 @@ def test_events_filters_and_pages(client: TestClient) -> None:
     assert placed and all(
         any(p["type"] == "place" for p in e["participants"] + e["places"]) for e in placed
     )
-    assert "not an EDTF date" in _error(client.get("/api/events?from=soon"), 400)
-    _error(client.get("/api/events?source=../etc"), 422)
+    assert "not an EDTF date" in api_error(client.get("/api/events?from=soon"), 400)
+    api_error(client.get("/api/events?source=../etc"), 422)
 
 
 def test_network_contract_and_filters(client: TestClient) -> None:
@@ -171,9 +163,9 @@ def test_search_api(client: TestClient) -> None:
     # Same syntax as the CLI: diacritics ignored, prefixes, phrases.
     assert client.get("/api/search?q=Verlaci").json()["total"] > 0
     assert client.get('/api/search?q="Red Army" OR partis*').json()["total"] > 0
-    assert "bad query" in _error(client.get("/api/search?q=NOT tito"), 400)
-    assert "quotation mark" in _error(client.get('/api/search?q="open'), 400)
-    _error(client.get("/api/search"), 422)
+    assert "bad query" in api_error(client.get("/api/search?q=NOT tito"), 400)
+    assert "quotation mark" in api_error(client.get('/api/search?q="open'), 400)
+    api_error(client.get("/api/search"), 422)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +183,7 @@ def test_search_api(client: TestClient) -> None:
     ],
 )
 def test_api_errors_have_one_shape(client: TestClient, method: str, url: str, status: int) -> None:
-    _error(client.request(method, url, json={"name": "x", "ids": [1, 2]}), status)
+    api_error(client.request(method, url, json={"name": "x", "ids": [1, 2]}), status)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +222,7 @@ def test_store_failure_is_a_503_in_the_error_shape(web_db: Any, tmp_path: Any) -
     shutil.copyfile(web_db, copy)
     with TestClient(create_app(copy)) as gone:
         copy.unlink()
-        assert "no knowledge base" in _error(gone.get("/api/sources"), 503)
+        assert "no knowledge base" in api_error(gone.get("/api/sources"), 503)
         assert not copy.exists()  # serving never creates a base
 
 
@@ -242,7 +234,7 @@ def test_unexpected_crash_is_a_500_with_headers(client: TestClient, monkeypatch:
 
     monkeypatch.setattr(queries, "list_sources", explode)
     response = client.get("/api/sources")
-    assert "boom" not in _error(response, 500)
+    assert "boom" not in api_error(response, 500)
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page = client.get("/")
     assert page.status_code == 500 and "<h1>500" in page.text

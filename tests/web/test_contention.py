@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi.testclient import TestClient
 
+from support import api_error
+
 RED_ARMY = "b15ec8df0089f452"  # "Enter the Red Army"
 SAVICH = "b9c9eff099c23c9b"  # "Tito's Communist Partisans Collaborated with the Nazis"
-
-
-def _error(response: Any, status: int) -> str:
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"ok", "error", "status"}
-    assert body["ok"] is False and body["status"] == status
-    assert body["error"] and "\n" not in body["error"]
-    return str(body["error"])
 
 
 def test_the_page_lists_groups_side_by_side(client: TestClient) -> None:
@@ -100,10 +91,10 @@ def test_the_api_filters_and_paginates(client: TestClient) -> None:
 
 
 def test_the_api_errors_have_the_one_shape(client: TestClient) -> None:
-    assert "classification" in _error(client.get("/api/claim-groups?classification=maybe"), 422)
-    assert "not a source id" in _error(client.get("/api/claim-groups?source=xyz"), 400)
-    _error(client.get("/api/claim-groups?limit=0"), 422)
-    _error(client.get("/api/claim-groups?entity=" + "x" * 301), 422)
+    assert "classification" in api_error(client.get("/api/claim-groups?classification=maybe"), 422)
+    assert "not a source id" in api_error(client.get("/api/claim-groups?source=xyz"), 400)
+    api_error(client.get("/api/claim-groups?limit=0"), 422)
+    api_error(client.get("/api/claim-groups?entity=" + "x" * 301), 422)
 
 
 def test_the_api_is_documented(client: TestClient) -> None:

@@ -13,8 +13,9 @@ import pytest
 
 from historiograph.ingest.pipeline import parse_text
 from historiograph.store.database import Store
-from historiograph.store.migrations import EVENT_SPAN_LEVELS, MIGRATIONS, SCHEMA_VERSION
+from historiograph.store.migrations import EVENT_SPAN_LEVELS, SCHEMA_VERSION
 from historiograph.web.queries import EventFilters, _bound, list_events
+from support import base_at_version
 
 # Spans in days around every level's edge, and beyond the last bounded one.
 SPANS = [0, 1, 30, 31, 32, 200, 366, 367, 1000, 1096, 1097, 3653, 3654, 20000]
@@ -83,9 +84,7 @@ def test_window_matches_a_plain_overlap_test(
 
 def test_an_older_base_gets_its_span_levels(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:12], start=1):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn = base_at_version(path, 12)
     conn.execute(
         "INSERT INTO sources (id, sha256, path, kind, size_bytes, char_count, ingested_at,"
         " original) VALUES ('0123456789abcdef', '0123456789abcdef00', 'old.txt', 'text', 4, 4,"

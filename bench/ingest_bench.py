@@ -44,28 +44,66 @@ print(json.dumps({"seconds": elapsed, "bytes": total,
 """
 
 _INGEST = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
+from pathlib import Path
 from historiograph.build import ingest_paths
 from historiograph.ingest.pipeline import parse_text
 from historiograph.settings import Settings
 from historiograph.store.database import Store
 parse_text("Warm up: load the language model and the OCR vocabulary once.")
-def cpu(who):
-    usage = resource.getrusage(who)
+TICK = os.sysconf("SC_CLK_TCK")
+# Workers are forked by a forkserver, so they are not this process's children
+# and RUSAGE_CHILDREN never sees them: every descendant is read from /proc
+# instead, as often as it takes to catch each one's last CPU total and peak RSS.
+seen = {}
+def family(pid):
+    # /proc/PID/task/PID/children lists a process's children: a walk down from
+    # here costs a few reads, where scanning all of /proc would load the writer.
+    found = []
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in map(int, children):
+        found.append(child)
+        found.extend(family(child))
+    return found
+def descendants():
+    for pid in family(os.getpid()):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        cpu_s = (int(fields[11]) + int(fields[12])) / TICK
+        hwm = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
+        old_cpu, old_hwm = seen.get(pid, (0.0, 0.0))
+        seen[pid] = (max(cpu_s, old_cpu), max(hwm, old_hwm))
+done = threading.Event()
+def watch():
+    while not done.wait(0.1):
+        descendants()
+watcher = threading.Thread(target=watch, daemon=True)
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
-cpu_self, cpu_children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+cpu_self = cpu()
+watcher.start()
 with Store(sys.argv[2]) as store:
     jobs = int(sys.argv[3]) if sys.argv[3] else None
     report = ingest_paths([sys.argv[1]], store, jobs=jobs, settings=Settings(nlp=False))
-elapsed = time.perf_counter() - start
-writer_cpu = cpu(resource.RUSAGE_SELF) - cpu_self
+    elapsed = time.perf_counter() - start
+    descendants()
+done.set()
+writer_cpu = cpu() - cpu_self
 assert report.ok, report.failed[:3]
 print(json.dumps({"seconds": elapsed, "added": len(report.added),
                   "writer_cpu_s": writer_cpu,
-                  "cpu_s": writer_cpu + cpu(resource.RUSAGE_CHILDREN) - cpu_children,
+                  "cpu_s": writer_cpu + sum(c for c, _ in seen.values()),
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "worker_rss_mb": max((r for _, r in seen.values()), default=0.0)}))
 """
 
 

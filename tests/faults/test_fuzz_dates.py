@@ -97,11 +97,6 @@ def test_an_anchor_is_used_or_refused_with_a_value_error(anchor: str) -> None:
         assert anchor in str(e) or repr(anchor) in str(e), str(e)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_dateline checks a day against 31 only: '31/02/2021' becomes the publication "
-    "date '2021-02-31', which is no EDTF (tests/ingest/test_metadata.py asserts that too)",
-)
 @bounded(max_examples=200, deadline_ms=1000)
 @example(31, 2, 2021, "{d}/{m}/{y:04d}", "")
 @example(29, 2, 1943, "February {d}, {y:04d}", "")
@@ -151,12 +146,6 @@ def _same_year_list(count: int) -> str:
     return "1914, " * count + "and 1915"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quadratic: a comma list of years that does not run forwards ('1914, 1914, …') is "
-    "re-matched and re-parsed whole from every year in it (temporal_scan._year_list; 2,000 "
-    "years take 6 s, 20,000 hours)",
-)
 def test_a_long_list_of_repeated_years_is_scanned_in_bounded_time() -> None:
     text = _same_year_list(4000)
     started = time.perf_counter()

@@ -39,7 +39,9 @@ def test_sample_metadata_matches_gold(name: str) -> None:
         ("Sept. 3rd, 1943", "1943-09-03"),
         ("April 7, 2014 and more", None),
         ("Record Group 238", None),
-        ("31/02/2020", "2020-02-31"),
+        ("31/02/2020", None),  # no such day
+        ("29/02/2020", "2020-02-29"),
+        ("29/02/2021", None),
         ("45/13/2020", None),
     ],
 )

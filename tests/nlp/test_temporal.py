@@ -528,3 +528,10 @@ def test_dates_component_anchor_key_and_idempotent_extensions() -> None:
     doc = nlp(doc)
     assert [(s.text, s._.edtf) for s in doc.spans["when"]] == [("March 29", "1943-03-29")]
     assert list(nlp("On March 29, nothing.").spans["when"]) == []
+
+
+def test_a_list_longer_than_one_match_keeps_every_year() -> None:
+    years = list(range(1900, 1950))  # fifty years: more than one match takes
+    text = "Elections were held in " + ", ".join(map(str, years)) + "."
+    found = [(e.edtf, text[e.start : e.end]) for e in find_temporal_expressions(text)]
+    assert found == [(str(y), str(y)) for y in years]

@@ -113,7 +113,12 @@ def _anchored(pattern: str) -> bool:
 
 
 # A line's stripped content: from its first to its last non-space character.
-_LINE = re.compile(r"^[^\S\n]*(\S(?:[^\n]*\S)?)", re.MULTILINE)
+# Lines end where str.splitlines ends them (LF, CR, CRLF, form feed, U+2028 ...),
+# as the structure detector reads them; a lone CR (old Mac files) ends one too.
+# Unanchored: a match runs to its line's last non-space, so the next one can
+# only start on a later line.
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE = re.compile(rf"\S(?:[^{_BREAKS}]*\S)?")
 
 
 @lru_cache(maxsize=2)
@@ -124,9 +129,9 @@ def split_lines(text: str) -> tuple[Line, ...]:
     str caches its own hash, so a repeated call costs one comparison.
     """
     return tuple(
-        Line(m.start(1), m.end(1), content, content.count(" ") + 1)
+        Line(m.start(), m.end(), content, content.count(" ") + 1)
         for m in _LINE.finditer(text)
-        for content in (m.group(1),)
+        for content in (m.group(),)
     )
 
 

@@ -139,10 +139,11 @@ def build_passages(
         if not _inside(covered, line.start, line.end)
     )
     passages = []
+    unsafe = _UNSAFE.search(view.text) is not None  # rare: then each passage is checked
     for start, end in _dedupe(sorted(ranges)):
         for piece_start, piece_end in _split_long(text, start, end):
             clean = view.text[view.to_clean(piece_start) : view.to_clean(piece_end, end=True)]
-            if _UNSAFE.search(clean):
+            if unsafe and _UNSAFE.search(clean):
                 clean = clean.translate(_INDEX_SAFE)
             if clean.strip():
                 passages.append(Passage(piece_start, piece_end, clean))

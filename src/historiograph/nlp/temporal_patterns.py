@@ -117,6 +117,10 @@ W = rf"{_SP}*(?:\r?\n{_SP}*)?"
 W1 = rf"(?:{_SP}+(?:\r?\n{_SP}*)?|\r?\n{_SP}*)"
 _DAY = rf"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:st|nd|rd|th|d)?{_NOT_LETTER}"
 _YEAR = r"\d{4}(?!\d)(?!,\d{3})"
+# Years a list may run to in one match. Unbounded, a list that does not run
+# forwards ("1914, 1914, ...") was matched whole again from each of its years:
+# quadratic. A longer real list goes on in a second match where this one ends.
+_LIST_YEARS = 31
 _CENTURY_SUFFIX = rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:centur(?:y|ies)){_NOT_LETTER}"
 
 
@@ -196,7 +200,7 @@ _DIGIT_SOURCES: list[tuple[str, str]] = [
     (
         "year_list",
         rf"(?P<ys>\d{{3,4}}(?!\d)(?!,\d{{3}})"
-        rf"(?:(?:{W}[,;]{W}(?:(?i:and|or){W1})?|{W1}(?i:and|or|&){W1}){_YEAR})*)",
+        rf"(?:(?:{W}[,;]{W}(?:(?i:and|or){W1})?|{W1}(?i:and|or|&){W1}){_YEAR}){{0,{_LIST_YEARS}}})",
     ),
 ]
 _MONTH_SOURCES: list[tuple[str, str]] = [

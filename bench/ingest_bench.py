@@ -44,66 +44,29 @@ print(json.dumps({"seconds": elapsed, "bytes": total,
 """
 
 _INGEST = """
-import json, os, resource, sys, threading, time
-from pathlib import Path
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[4])
+from process_tree import TreeWatcher
 from historiograph.build import ingest_paths
 from historiograph.ingest.pipeline import parse_text
 from historiograph.settings import Settings
 from historiograph.store.database import Store
 parse_text("Warm up: load the language model and the OCR vocabulary once.")
-TICK = os.sysconf("SC_CLK_TCK")
-# Workers are forked by a forkserver, so they are not this process's children
-# and RUSAGE_CHILDREN never sees them: every descendant is read from /proc
-# instead, as often as it takes to catch each one's last CPU total and peak RSS.
-seen = {}
-def family(pid):
-    # /proc/PID/task/PID/children lists a process's children: a walk down from
-    # here costs a few reads, where scanning all of /proc would load the writer.
-    found = []
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return found
-    for child in map(int, children):
-        found.append(child)
-        found.extend(family(child))
-    return found
-def descendants():
-    for pid in family(os.getpid()):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        cpu_s = (int(fields[11]) + int(fields[12])) / TICK
-        hwm = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
-        old_cpu, old_hwm = seen.get(pid, (0.0, 0.0))
-        seen[pid] = (max(cpu_s, old_cpu), max(hwm, old_hwm))
-done = threading.Event()
-def watch():
-    while not done.wait(0.1):
-        descendants()
-watcher = threading.Thread(target=watch, daemon=True)
 def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
 cpu_self = cpu()
-watcher.start()
-with Store(sys.argv[2]) as store:
+with TreeWatcher() as workers, Store(sys.argv[2]) as store:
     jobs = int(sys.argv[3]) if sys.argv[3] else None
     report = ingest_paths([sys.argv[1]], store, jobs=jobs, settings=Settings(nlp=False))
     elapsed = time.perf_counter() - start
-    descendants()
-done.set()
 writer_cpu = cpu() - cpu_self
 assert report.ok, report.failed[:3]
 print(json.dumps({"seconds": elapsed, "added": len(report.added),
-                  "writer_cpu_s": writer_cpu,
-                  "cpu_s": writer_cpu + sum(c for c, _ in seen.values()),
+                  "writer_cpu_s": writer_cpu, "cpu_s": writer_cpu + workers.cpu_s,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "worker_rss_mb": max((r for _, r in seen.values()), default=0.0)}))
+                  "worker_rss_mb": workers.peak_rss_mb}))
 """
 
 
@@ -144,7 +107,8 @@ def bench(count: int, jobs: int | None) -> dict[str, float]:
         total = generate_corpus(corpus, count)
         reference = _run(_REFERENCE, str(corpus))
         db = Path(tmp) / "bench.db"
-        ingest = _run(_INGEST, str(corpus), str(db), "" if jobs is None else str(jobs))
+        jobs_arg = "" if jobs is None else str(jobs)
+        ingest = _run(_INGEST, str(corpus), str(db), jobs_arg, str(Path(__file__).parent))
         db_bytes = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*"))
     mb = total / 1e6
     return {

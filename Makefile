@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt model-requirements.txt
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask,postgres]'
 	touch $@
 
 demo: install

@@ -126,7 +126,7 @@ def _postgres_part(db: Path, url: str, queries: list[str], docs: int) -> dict[st
 
     store = open_store(url, create=False)
     try:
-        size = store.database_bytes()  # type: ignore[union-attr]
+        size = store.database_bytes()  # type: ignore[union-attr]  (PostgreSQL's own)
         for query in queries[:20]:
             search_store(store, query, limit=20)
         p50, p99 = _latency(lambda q: search_store(store, q, limit=20), queries)

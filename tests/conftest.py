@@ -12,6 +12,7 @@ from historiograph.build import ingest_paths
 from historiograph.cli.main import main
 from historiograph.settings import Settings
 from historiograph.store.database import Store
+from postgres.fixtures import any_store, pg_server, pg_url, store_kind  # noqa: F401
 from support import SAMPLE_DIR, CliResult
 
 

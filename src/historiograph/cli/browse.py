@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from historiograph.store.database import Store
-from historiograph.store.search import SearchHit, search
+from historiograph.store.opening import open_store, search_store
+from historiograph.store.search import SearchHit
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -51,7 +51,7 @@ def _console() -> Console:
 
 
 def run_sources(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         rows = store.sources()
     if args.json:
         print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
@@ -81,8 +81,8 @@ def _short_path(path: str) -> str:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
-        hits = search(store, args.query, limit=args.limit)
+    with open_store(args.db, create=False) as store:
+        hits = search_store(store, args.query, limit=args.limit)
     if args.json:
         print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=1))
         return 0
@@ -108,7 +108,7 @@ def _marked(hit: SearchHit) -> Text:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         counts = store.counts()
     console = _console()
     console.print(

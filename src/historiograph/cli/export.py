@@ -12,7 +12,7 @@ from typing import Any, TextIO, TypeVar
 
 from historiograph.errors import StoreError
 from historiograph.export.json_export import write_json
-from historiograph.store.database import Store
+from historiograph.store.opening import sqlite_view
 
 T = TypeVar("T")
 
@@ -72,7 +72,7 @@ def _write(output: str | None, write: Callable[[TextIO], T]) -> tuple[T, Path | 
 
 
 def run_json(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with sqlite_view(args.db) as store:
         count, target = _write(
             args.output, lambda out: write_json(store, out, include_text=args.include_text)
         )
@@ -87,7 +87,7 @@ def run_graph(args: argparse.Namespace) -> int:
 
     writers = {"graphml": write_graphml, "gexf": write_gexf, "geojson": write_geojson}
     writer = writers[args.graph_format]
-    with Store(args.db, create=False) as store:
+    with sqlite_view(args.db) as store:
         (items, links), target = _write(args.output, lambda out: writer(store, out))
     if target is not None:
         print(f"{items} items, {links} links -> {target}", file=sys.stderr)
@@ -97,7 +97,7 @@ def run_graph(args: argparse.Namespace) -> int:
 def run_csv(args: argparse.Namespace) -> int:
     from historiograph.export.csv_export import write_csv_tables
 
-    with Store(args.db, create=False) as store:
+    with sqlite_view(args.db) as store:
         try:
             counts = write_csv_tables(store, Path(args.output))
         except OSError as e:

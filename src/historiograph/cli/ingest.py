@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from historiograph.build import IngestReport, ingest_paths
 from historiograph.settings import Settings
 from historiograph.store.database import Store
+from historiograph.store.opening import is_postgres_url, open_store
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -74,8 +75,18 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(
         max_source_bytes=args.max_size, nlp=not args.no_nlp, gazetteers=tuple(args.gazetteer)
     )
+    if settings.nlp and is_postgres_url(args.db):
+        print(
+            "error: a PostgreSQL knowledge base takes ingests without NLP so far: add "
+            "--no-nlp (or ingest into SQLite and copy it with historiograph migrate)",
+            file=sys.stderr,
+        )
+        return 2
     show_progress = not args.quiet and sys.stderr.isatty()
-    with Store(args.db) as store:
+    with open_store(args.db) as opened:
+        # ingest_paths is annotated with the SQLite Store; PostgresStore has every method
+        # it calls without NLP (has_content, save_sources, bulk_load, path).
+        store = cast(Store, opened)
         if show_progress:
             report = _with_progress(args.paths, store, settings, args)
         else:

@@ -19,18 +19,33 @@ from historiograph.cli import (
     export,
     extraction,
     ingest,
+    migrate,
     profile,
     serve,
 )
 from historiograph.errors import HistoriographError, QueryError
 from historiograph.store.database import DEFAULT_DB
+from historiograph.store.opening import is_postgres_url
+
+# The commands that work on a postgresql:// --db (docs/postgresql.md); the others read or
+# write the NLP-derived tables through SQLite's SQL.
+_POSTGRES_READY = {
+    ingest.run,
+    browse.run_sources,
+    browse.run_search,
+    browse.run_summary,
+    export.run_json,
+    export.run_graph,
+    export.run_csv,
+}
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         default=os.environ.get("HISTORIOGRAPH_DB", DEFAULT_DB),
-        help=f"knowledge-base file (default: $HISTORIOGRAPH_DB or {DEFAULT_DB})",
+        help="knowledge-base file, or a postgresql:// URL "
+        f"(default: $HISTORIOGRAPH_DB or {DEFAULT_DB})",
     )
 
 
@@ -41,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"historiograph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (ingest, browse, extraction, entities, claims, compare, profile, export, serve):
+    for module in (
+        ingest, browse, extraction, entities, claims, compare, profile, export, serve, migrate
+    ):
         module.register(commands, _add_db)
     return parser
 
@@ -49,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if is_postgres_url(str(getattr(args, "db", ""))) and args.run not in _POSTGRES_READY:
+        print(
+            f"error: {args.command} does not work on a PostgreSQL knowledge base yet "
+            "(see docs/postgresql.md; historiograph migrate copies it to a SQLite file)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         return int(args.run(args))
     except QueryError as e:

@@ -1,0 +1,1 @@
+"""The PostgreSQL store (``--db postgresql://…``): needs the ``postgres`` extra (psycopg 3)."""

@@ -208,3 +208,13 @@ def test_a_version_11_base_keeps_its_index_and_indexes_new_sources(tmp_path: Pat
         assert store.delete_source("0123456789abcdef")
         assert len(_indexed(store, "verlaci")) == 1
         assert store.check_integrity() == []
+
+
+def test_a_postgresql_url_is_refused_by_the_sqlite_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError) as caught:
+        Store("postgresql://reader:secret@db.example:5432/kb")
+    assert "secret" not in str(caught.value) and "open_store" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # no stray file named after the URL

@@ -169,6 +169,12 @@ class Store:
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
         self.path = str(path)
+        if self.path.startswith(("postgresql://", "postgres://")):
+            # A library caller's URL would otherwise become a local file of that name.
+            raise StoreError(
+                f"{self.path.split('@')[-1]}: a PostgreSQL URL is no SQLite file"
+                " (open it with historiograph.store.opening.open_store)"
+            )
         if not create and self.path != ":memory:" and not Path(self.path).is_file():
             raise StoreError(
                 f"{self.path}: no knowledge base here "

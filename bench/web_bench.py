@@ -9,6 +9,7 @@ wraps, with the same parameters, in the same run. The ratio is endpoint p50 over
 
     python bench/web_bench.py                      # N = 10,000
     python bench/web_bench.py --docs 1000 --requests 100
+    python bench/web_bench.py --only search        # the endpoints whose name says search
 """
 
 from __future__ import annotations
@@ -59,8 +60,15 @@ def _parameters(db: Path, count: int, rng: random.Random) -> dict[str, list[str]
     # Half the requests go to the most-mentioned tenth: the pages people open most.
     popular = by_mentions[: max(1, len(by_mentions) // 10)]
     entities = [str(rng.choice(popular if i % 2 else by_mentions)) for i in range(count)]
+    # Passages drawn by the seeded generator, not SQLite's random(): the same words, hence the
+    # same queries, in every run on the same base, so runs compare.
+    (last,) = conn.execute("SELECT max(id) FROM passages").fetchone()
+    drawn = rng.sample(range(1, last + 1), min(200, last))
+    marks = ", ".join("?" for _ in drawn)
     words: list[str] = []
-    for (text,) in conn.execute("SELECT text FROM passages ORDER BY random() LIMIT 200"):
+    for (text,) in conn.execute(
+        f"SELECT text FROM passages WHERE id IN ({marks}) ORDER BY id", drawn
+    ):
         words.extend(w for w in text.split() if w.isalpha() and len(w) > 3)
     queries = []
     for i in range(count):
@@ -122,6 +130,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="per endpoint")
     parser.add_argument("--kb", type=Path, help="an existing base to serve instead")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="time only the endpoints whose name contains TEXT"
+    )
     args = parser.parse_args()
     db = args.kb or Path(tempfile.gettempdir()) / f"historiograph-bench-kb-{args.docs}.db"
     if not db.exists():
@@ -153,6 +164,8 @@ def main() -> None:
                     time.sleep(0.2)
             print(f"{'endpoint':26} {'p50 ms':>8} {'p99 ms':>8} {'raw p50':>8} {'ratio':>7}  5xx")
             for name, kind, template in ENDPOINTS:
+                if args.only and args.only not in name:
+                    continue
                 values = params[_PARAM[kind]]
                 timings, raw_timings, errors = [], [], 0
                 for value in values[:3]:  # warm the caches of both paths alike

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from collections.abc import Callable
 from typing import Any
@@ -59,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from historiograph.web.app import create_app
 
     app = create_app(args.db, token=args.token, edit_token=args.edit_token, tile_url=args.tile_url)
+    # The ~100,000 objects of the imported modules live as long as the server: left to the
+    # collector, each full collection walks them all (over 100 ms on a busy machine, every
+    # hundred or so page views: the slowest requests). Frozen, it walks only newer ones.
+    gc.collect()
+    gc.freeze()
     print(f"historiograph workbench on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0

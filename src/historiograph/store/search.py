@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from historiograph.errors import QueryError
@@ -13,7 +16,21 @@ from historiograph.store.query import to_fts5
 # Marker characters that cannot occur in stored text (control characters
 # are never part of a passage's words), used to find the match in a highlight.
 _OPEN, _CLOSE = "\x02", "\x03"
-RANK_CAP = 20_000  # matches ranked by relevance; see rank()
+# Relevance is computed for every match ranked, which for a common word on a large base
+# would mean hundreds of thousands of rows: only the first RANK_CAP matches in document
+# order are ranked (callers say so). A prefix costs more per match (its matches are merged
+# from the lists of every word it stands for) and matches more: it ranks PREFIX_RANK_CAP.
+RANK_CAP = 20_000
+PREFIX_RANK_CAP = 5_000
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _marks_sql(table: str) -> str:
+    """The snippet and the whole marked passage, as FTS5 makes them for ``table``'s row."""
+    return (
+        f"snippet({table}, 0, '{_OPEN}', '{_CLOSE}', '…', 24),"
+        f" highlight({table}, 0, '{_OPEN}', '{_CLOSE}')"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +48,14 @@ class SearchHit:
     snippet_matches: list[tuple[int, int]]  # matched ranges within ``snippet``
     score: float
     passage_id: int = 0  # the passage's row, for callers that aggregate over hits
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A matching passage and its relevance, without the text work a snippet costs."""
+
+    passage_id: int
+    score: float  # bm25: lower is better
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,54 +78,124 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> lis
     return hits_for(store, rank(store, query, limit=limit, offset=offset))
 
 
+def rank_cap(query: str) -> int:
+    """How many matches of ``query`` ranking considers (the first, in document order).
+
+    Raises QueryError if the query is malformed.
+    """
+    return min(RANK_CAP, PREFIX_RANK_CAP) if has_prefix(query) else RANK_CAP
+
+
+def prefix_ranks_fewer(query: str) -> bool:
+    """Whether ``query`` ranks fewer matches than a query of whole words would."""
+    return has_prefix(query) and PREFIX_RANK_CAP < RANK_CAP
+
+
+def has_prefix(query: str) -> bool:
+    """Whether ``query`` has a prefix term (``partis*``). Raises QueryError if malformed."""
+    # Outside its quoted words, an FTS5 expression from to_fts5 has a * only after a prefix.
+    return "*" in _QUOTED.sub("", to_fts5(query))
+
+
 def rank(store: Store, query: str, *, limit: int, offset: int = 0) -> list[RankedPassage]:
-    """The passages matching ``query``, best first, with their snippets.
+    """The passages matching ``query``, best first, with their snippets."""
+    return marked(store, query, best(store, query, limit=limit, offset=offset))
+
+
+def best(store: Store, query: str, *, limit: int, offset: int = 0) -> list[Scored]:
+    """The passages ``offset`` to ``offset + limit`` for ``query``, best first: scored, with
+    no snippet made (see :func:`marked`).
 
     Ranked in the full-text index alone: joining every match to its passage and source
-    before the sort costs several times the ranking itself on a large base. Snippets are
-    made for the returned rows only.
+    before the sort costs several times the ranking itself on a large base. The first
+    rank_cap(query) matches are read in rowid order, which is the index's own, so the scan
+    stops there without counting or sorting the rest. Snippets are left out because made in
+    this query they are made for every row it returns: a caller wanting the best few hundred
+    (facets) and the text of a page of them asks :func:`marked` for the page.
     """
     expression = to_fts5(query)
-    # Relevance is computed for every match before sorting, which for a common word on a
-    # large base means hundreds of thousands of rows; beyond RANK_CAP matches, ranking
-    # covers the first RANK_CAP of them in document order (callers say so).
-    bound = _rank_bound(store, query, expression)
-    sql = f"""
-        SELECT rowid,
-               snippet(passages_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24),
-               highlight(passages_fts, 0, '{_OPEN}', '{_CLOSE}'),
-               bm25(passages_fts) AS score
-        FROM passages_fts
-        WHERE passages_fts MATCH ? AND rowid <= ?
-        ORDER BY score
+    sql = """
+        SELECT rowid, score FROM (
+            SELECT rowid, bm25(passages_fts) AS score FROM passages_fts
+            WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ?
+        )
+        ORDER BY score, rowid
         LIMIT ? OFFSET ?
     """
     try:
         rows = store.conn.execute(
-            sql, (expression, bound, max(limit, 0), max(offset, 0))
+            sql, (expression, rank_cap(query), max(limit, 0), max(offset, 0))
         ).fetchall()
     except sqlite3.OperationalError as e:
         # The parser should make this unreachable; keep the promise of a
         # one-line error if FTS5 still disagrees.
         raise QueryError(query, str(e), "simplify the query") from e
-    return [RankedPassage(row[0], row[1], row[2], float(row[3])) for row in rows]
+    return [Scored(row[0], float(row[1])) for row in rows]
 
 
-def _rank_bound(store: Store, query: str, expression: str) -> int:
-    """The largest passage id ranking considers: all of them, unless over RANK_CAP match."""
+# The tokenizer option of the full-text index, as its schema spells it (quotes and all): the
+# scratch index that marks matches must split and fold words exactly as the store's does.
+_TOKENIZE = re.compile(r"""\btokenize\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*")""", re.IGNORECASE)
+_scratch = threading.local()
+
+
+def _scratch_index(store: Store) -> sqlite3.Connection:
+    """This thread's empty in-memory FTS5 table, tokenizing as the store's index does."""
+    row = store.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'passages_fts'"
+    ).fetchone()
+    found = _TOKENIZE.search(str(row[0]) if row else "")
+    option = f", tokenize = {found.group(1)}" if found else ""  # else FTS5's default
+    indexes: dict[str, sqlite3.Connection] = _scratch.__dict__.setdefault("indexes", {})
+    scratch = indexes.get(option)
+    if scratch is None:
+        scratch = sqlite3.connect(":memory:", isolation_level=None)
+        scratch.execute(f"CREATE VIRTUAL TABLE marks USING fts5(text{option})")
+        indexes[option] = scratch
+    return scratch
+
+
+def marked(store: Store, query: str, scored: Sequence[Scored]) -> list[RankedPassage]:
+    """Snippets and highlights for passages :func:`best` returned, in the same order.
+
+    Made by FTS5's own snippet() and highlight() over a scratch index of just these
+    passages, with the store's tokenizer: both read only the passage's text and the query
+    (no statistics of the whole index), so they come out as the store's index would make
+    them. Asking that index for a few rows by id would instead rebuild a prefix's whole
+    list of matches once per row. A passage deleted since it was ranked is left out.
+    """
+    if not scored:
+        return []
+    expression = to_fts5(query)
+    marks = ", ".join("?" for _ in scored)
+    texts = store.conn.execute(
+        f"SELECT id, text FROM passages WHERE id IN ({marks})", [s.passage_id for s in scored]
+    ).fetchall()
+    scratch = _scratch_index(store)
     try:
-        row = store.conn.execute(
-            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
-            " ORDER BY rowid LIMIT 1 OFFSET ?",
-            (expression, RANK_CAP - 1),
-        ).fetchone()
+        scratch.executemany("INSERT INTO marks (rowid, text) VALUES (?, ?)", texts)
+        made = {
+            row[0]: (row[1], row[2])
+            for row in scratch.execute(
+                f"SELECT rowid, {_marks_sql('marks')} FROM marks WHERE marks MATCH ?",
+                (expression,),
+            )
+        }
     except sqlite3.OperationalError as e:
         raise QueryError(query, str(e), "simplify the query") from e
-    return (1 << 63) - 1 if row is None else int(row[0])
+    finally:
+        scratch.execute("DELETE FROM marks")
+    return [
+        RankedPassage(s.passage_id, made[s.passage_id][0], made[s.passage_id][1], s.score)
+        for s in scored
+        if s.passage_id in made
+    ]
 
 
 def hits_for(store: Store, ranked: list[RankedPassage]) -> list[SearchHit]:
     """Ranked passages as hits: their sources, and the first match in original offsets."""
+    if not ranked:
+        return []
     marks = ", ".join("?" for _ in ranked)
     passages = {
         row["id"]: row

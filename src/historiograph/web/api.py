@@ -17,7 +17,7 @@ from historiograph.store.resolution import (
     geocode_places,
     resolve_entities,
 )
-from historiograph.store.search import RANK_CAP
+from historiograph.store.search import rank_cap
 from historiograph.web import contention, queries, searching
 from historiograph.web.context import config, open_store
 from historiograph.web.schemas import (
@@ -227,7 +227,7 @@ def api_search(
 ) -> SearchOut:
     with open_store(request) as store:
         items, total, facets = searching.search_page(store, q, limit=limit, offset=offset)
-    ranked = min(total, RANK_CAP)
+    ranked = min(total, rank_cap(q))
     return SearchOut(
         query=q, items=items, total=total, limit=limit, offset=offset, ranked=ranked, facets=facets
     )

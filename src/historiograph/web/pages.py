@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from historiograph.errors import QueryError
 from historiograph.store.comparison import CLASSIFICATIONS, BadGroupFilter, count_groups
 from historiograph.store.profiles import source_profiles
-from historiograph.store.search import RANK_CAP
+from historiograph.store.search import RANK_CAP, prefix_ranks_fewer, rank_cap
 from historiograph.web import contention, queries, reader, searching
 from historiograph.web.api import MAX_ID, SOURCE_ID, split_types
 from historiograph.web.context import config, environment, open_store
@@ -262,12 +262,15 @@ def search_page(
     hits: list[Any] = []
     total = 0
     facets = None
+    cap, prefix_capped = RANK_CAP, False
     if query:
         with open_store(request) as store:
             try:
                 hits, total, facets = searching.search_page(
                     store, query, limit=limit, offset=(page - 1) * limit
                 )
+                cap = rank_cap(query)
+                prefix_capped = prefix_ranks_fewer(query)  # the page says why it ranks fewer
             except QueryError as e:
                 problem = str(e)
     return render(
@@ -279,7 +282,8 @@ def search_page(
         facets=facets,
         pager=Pager(page, limit, min(total, searching.MAX_SEARCH_DEPTH)),
         total=total,
-        rank_cap=RANK_CAP,
+        rank_cap=cap,
+        prefix_capped=prefix_capped,
         facet_depth=searching.FACET_DEPTH,
         problem=problem,
     )

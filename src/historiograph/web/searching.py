@@ -12,7 +12,7 @@ from typing import Any
 from historiograph.errors import QueryError
 from historiograph.store.database import Store
 from historiograph.store.query import to_fts5
-from historiograph.store.search import hits_for, rank
+from historiograph.store.search import best, hits_for, marked
 from historiograph.web.schemas import Facets, FacetValue, HitOut, Range
 
 # Ranked hits cost work per hit (their offsets are mapped back through the source's repairs),
@@ -35,7 +35,8 @@ def search_page(
 
     One ranking serves both the page and the facets, which count over the best
     FACET_DEPTH matches: counting over every match of a common word joins tens of
-    thousands of passages to their mentions and events on a large base.
+    thousands of passages to their mentions and events on a large base. The ranking
+    scores only; snippets are made for the page's hits alone.
     """
     expression = to_fts5(query)  # raises QueryError, with a hint, on a malformed query
     conn = store.conn
@@ -46,8 +47,8 @@ def search_page(
         )[0][0]
     )
     depth = min(max(offset + limit, FACET_DEPTH), MAX_SEARCH_DEPTH)
-    ranked = rank(store, query, limit=depth) if total else []
-    page = hits_for(store, ranked[offset : offset + limit]) if offset < len(ranked) else []
+    ranked = best(store, query, limit=depth) if total else []
+    page = hits_for(store, marked(store, query, ranked[offset : offset + limit]))
     items = [
         HitOut(
             source_id=h.source_id,
@@ -72,18 +73,22 @@ def _facets(conn: sqlite3.Connection, passages: list[int]) -> Facets:
         f" JOIN sources AS s ON s.id = p.source_id WHERE p.id IN ({ids})"
         " GROUP BY p.source_id ORDER BY n DESC, p.source_id LIMIT 20"
     ).fetchall()
+    # A mention inside a passage starts inside it too: saying so lets the index read just
+    # the passage's mentions, not every mention from the passage's start to its source's end.
+    inside = (
+        'm.source_id = p.source_id AND m.start >= p.start AND m.start <= p."end"'
+        ' AND m."end" <= p."end"'
+    )
     # Entities named inside the matching passages, counted once per entity.
     types = conn.execute(
-        "SELECT m.type, count(DISTINCT m.entity_id) AS n FROM passages AS p"
-        " JOIN mentions AS m ON m.source_id = p.source_id"
-        f' AND m.start >= p.start AND m."end" <= p."end" WHERE p.id IN ({ids})'
+        f"SELECT m.type, count(DISTINCT m.entity_id) AS n FROM passages AS p"
+        f" JOIN mentions AS m ON {inside} WHERE p.id IN ({ids})"
         " GROUP BY m.type ORDER BY n DESC, m.type"
     ).fetchall()
     # The entities named most often in the matching passages.
     entities = conn.execute(
         "SELECT e.id, e.name, count(DISTINCT p.id) AS n FROM passages AS p"
-        " JOIN mentions AS m ON m.source_id = p.source_id"
-        f' AND m.start >= p.start AND m."end" <= p."end" JOIN entities AS e ON e.id = m.entity_id'
+        f" JOIN mentions AS m ON {inside} JOIN entities AS e ON e.id = m.entity_id"
         f" WHERE p.id IN ({ids}) GROUP BY e.id ORDER BY n DESC, e.name LIMIT 15"
     ).fetchall()
     # Matching passages by the decade of the events they state.

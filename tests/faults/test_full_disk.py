@@ -26,8 +26,8 @@ import pytest
 from fault_tools import one_line_naming
 
 from historiograph.build import ingest_paths
-from historiograph.cli import ingest as cli_ingest
 from historiograph.settings import Settings
+from historiograph.store import opening as store_opening
 from historiograph.store.database import Store
 from historiograph.store.search import search
 from support import SAMPLE_FILES, CliResult
@@ -107,7 +107,7 @@ def _cli_on_a_full_base(
     db = tmp_path / "kb.db"
     assert cli("ingest", str(SAMPLE_FILES[0]), "--db", str(db), "--no-nlp", "-q").code == 0
     big = _big_text(tmp_path / "big.txt")
-    monkeypatch.setattr(cli_ingest, "Store", _CappedStore)
+    monkeypatch.setattr(store_opening, "Store", _CappedStore)
     return db, big, cli("ingest", str(big), "--db", str(db), "--no-nlp")
 
 

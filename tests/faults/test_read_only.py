@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from fault_tools import one_line_naming
 
-from historiograph.cli import ingest as cli_ingest
+from historiograph.store import opening as store_opening
 from historiograph.store.database import Store
 from historiograph.store.search import search
 from support import SAMPLE_FILES, CliResult
@@ -73,7 +73,7 @@ def test_a_query_only_base_is_one_error_line_and_exit_1(
 ) -> None:
     db, new = _base_with_one_source(tmp_path / "base", cli)
     before = db.read_bytes()
-    monkeypatch.setattr(cli_ingest, "Store", _QueryOnlyStore)
+    monkeypatch.setattr(store_opening, "Store", _QueryOnlyStore)
     result = cli("ingest", str(new), "--db", str(db), "--no-nlp")
     _check_failure(result.code, result.err, db)
     assert "0 added" in result.out

@@ -11,7 +11,7 @@ from typing import Any, cast
 from historiograph.build import IngestReport, ingest_paths
 from historiograph.settings import Settings
 from historiograph.store.database import Store
-from historiograph.store.opening import is_postgres_url, open_store
+from historiograph.store.opening import open_store
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -75,17 +75,11 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(
         max_source_bytes=args.max_size, nlp=not args.no_nlp, gazetteers=tuple(args.gazetteer)
     )
-    if settings.nlp and is_postgres_url(args.db):
-        print(
-            "error: a PostgreSQL knowledge base takes ingests without NLP so far: add "
-            "--no-nlp (or ingest into SQLite and copy it with historiograph migrate)",
-            file=sys.stderr,
-        )
-        return 2
     show_progress = not args.quiet and sys.stderr.isatty()
     with open_store(args.db) as opened:
         # ingest_paths is annotated with the SQLite Store; PostgresStore has every method
-        # it calls without NLP (has_content, save_sources, bulk_load, path).
+        # it calls (has_content, save_sources, bulk_load, path), and skip_derived in place
+        # of the steps after an NLP ingest that speak SQLite's SQL only.
         store = cast(Store, opened)
         if show_progress:
             report = _with_progress(args.paths, store, settings, args)
@@ -104,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"failed: {line}", file=sys.stderr)
     if report.stopped:
         print(f"error: {report.stopped}", file=sys.stderr)
+    if note := getattr(opened, "derived_skipped", None):  # a PostgresStore's (skip_derived)
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         print(
             f"{len(report.added)} added, {len(report.replaced)} replaced, "

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from historiograph.model import PackedClaims, pack_claims
 from historiograph.nlp.names import name_key
+from historiograph.store.dialect import SqlConnection, sql_connection
 
 if TYPE_CHECKING:
     # Annotations only: the claims package imports spaCy, which reading a base never needs.
     from historiograph.claims.model import ClaimSet
+    from historiograph.store.dialect import AnyConnection
 
 _log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ _log = logging.getLogger(__name__)
 
 
 def save_claims(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     source_id: str,
     claims: ClaimSet | PackedClaims,
     mention_ids: Sequence[int],
@@ -43,9 +45,11 @@ def save_claims(
     the source's text, or that is malformed, is skipped and logged; any other
     offset or index that does not fit is dropped (stored as NULL). So a bug in
     the claims stage costs that claim at most, never the transaction that
-    stores the source and the rest of its batch.
+    stores the source and the rest of its batch. ``conn``: either store's connection
+    (store/dialect.py).
     """
-    row = conn.execute("SELECT original FROM sources WHERE id = ?", (source_id,)).fetchone()
+    db = sql_connection(conn)
+    row = db.execute("SELECT original FROM sources WHERE id = ?", (source_id,)).fetchone()
     if row is None:
         return 0
     original = str(row[0])
@@ -55,8 +59,11 @@ def save_claims(
         try:
             if not _fits(original, claim[0], claim[1]):
                 raise ValueError("its span lies outside the text")
-            _insert_claim(conn, source_id, original, claim, mention_ids)
-        except _BAD_CLAIM as e:
+            # PostgreSQL: a savepoint, without which a failed statement would abort the
+            # caller's whole transaction. SQLite: none (a failed statement undoes itself).
+            with db.savepoint():
+                _insert_claim(db, source_id, original, claim, mention_ids)
+        except (*_BAD_CLAIM, *db.bad_row_errors) as e:
             # One statement failed at most; the transaction goes on without this claim.
             where = f"{claim[0]!r}-{claim[1]!r}" if len(claim) > 1 else "?"
             _log.warning("%s: claim at %s not stored (%s)", source_id, where, e)
@@ -65,16 +72,10 @@ def save_claims(
     return stored
 
 
-# What a malformed claim can raise. Not sqlite3.OperationalError: a full disk or a
+# What a malformed claim can raise: these, and the driver's errors for values that do not
+# fit (SqlConnection.bad_row_errors). Not sqlite3.OperationalError: a full disk or a
 # read-only file is the store's failure, and must stop the batch as it always does.
-_BAD_CLAIM = (
-    sqlite3.IntegrityError,
-    sqlite3.InterfaceError,
-    sqlite3.ProgrammingError,
-    IndexError,
-    TypeError,
-    ValueError,
-)
+_BAD_CLAIM: tuple[type[Exception], ...] = (IndexError, TypeError, ValueError)
 
 
 def _fits(original: str, start: object, end: object) -> bool:
@@ -96,7 +97,7 @@ def _located(original: str, start: object, end: object) -> tuple[int | None, int
 
 
 def _insert_claim(
-    conn: sqlite3.Connection,
+    db: SqlConnection,
     source_id: str,
     original: str,
     claim: tuple[Any, ...],
@@ -116,7 +117,7 @@ def _insert_claim(
     ]
     if located_cues:
         attrs["cues"] = located_cues
-    cursor = conn.execute(
+    claim_id = db.insert_id(
         'INSERT INTO claims (source_id, start, "end", text, modality, attribution_kind,'
         " attribution_text, attribution_start, attribution_end, attribution_mention_id, cue,"
         " date_edtf, quotation_start, quotation_end, attrs)"
@@ -139,9 +140,8 @@ def _insert_claim(
             json.dumps(attrs, ensure_ascii=False) if attrs else "{}",
         ),
     )
-    claim_id = int(cursor.lastrowid or 0)
     try:
-        conn.executemany(
+        db.executemany(
             'INSERT INTO claim_chain (claim_id, position, kind, text, start, "end", cue, work,'
             " mention_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -149,7 +149,7 @@ def _insert_claim(
                 for position, link in enumerate(chain)
             ],
         )
-        conn.executemany(
+        db.executemany(
             "INSERT OR IGNORE INTO claim_subjects (claim_id, mention_id) VALUES (?, ?)",
             [
                 (claim_id, mention_id)
@@ -158,7 +158,7 @@ def _insert_claim(
             ],
         )
         located_works = [w for w in citations if _fits(original, w[1], w[2])]
-        conn.executemany(
+        db.executemany(
             'INSERT INTO claim_citations (claim_id, position, kind, text, start, "end", title,'
             " mention_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -175,11 +175,13 @@ def _insert_claim(
                 for position, (w_kind, w_start, w_end, title, w_mention) in enumerate(located_works)
             ],
         )
-    except _BAD_CLAIM:
+    except (*_BAD_CLAIM, *db.bad_row_errors):
+        if db.postgres:
+            raise  # the caller's savepoint takes back what was inserted of the claim
         # Leave no half-stored claim behind: what was inserted of it goes again.
         for table in ("claim_chain", "claim_subjects", "claim_citations"):
-            conn.execute(f"DELETE FROM {table} WHERE claim_id = ?", (claim_id,))
-        conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+            db.execute(f"DELETE FROM {table} WHERE claim_id = ?", (claim_id,))
+        db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
         raise
 
 

@@ -6,34 +6,43 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from historiograph.model import Extraction
 from historiograph.nlp.names import name_key
 from historiograph.store.claims import delete_claims, save_claims
+from historiograph.store.dialect import span_level, sql_connection
 from historiograph.store.profiles import save_profiles
 
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
 
-def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extraction) -> None:
-    """Insert one source's mentions, dates, events and claims (inside the caller's transaction)."""
+_EVENT_COLUMNS = 'source_id, date_id, edtf, earliest, latest, label, start, "end"'
+
+
+def save_extraction(conn: AnyConnection, source_id: str, extraction: Extraction) -> None:
+    """Insert one source's mentions, dates, events and claims (inside the caller's transaction).
+
+    ``conn``: the SQLite store's connection or the PostgreSQL store's (store/dialect.py).
+    """
+    db = sql_connection(conn)
     mention_ids: list[int] = []
     for mention in extraction.mentions:
         name = str(mention.attrs.get("clean", mention.text))
         key = name_key(name)
         # A provisional entity per name and type; resolution regroups them.
-        row = conn.execute(
+        row = db.execute(
             "SELECT id FROM entities WHERE key = ? AND type = ? ORDER BY id LIMIT 1",
             (key, mention.type),
         ).fetchone()
         if row is None:
-            cursor = conn.execute(
+            entity_id = db.insert_id(
                 "INSERT INTO entities (key, type, name) VALUES (?, ?, ?)",
                 (key, mention.type, " ".join(name.split())),
             )
-            entity_id = int(cursor.lastrowid or 0)
         else:
             entity_id = int(row[0])
-        cursor = conn.execute(
+        mention_id = db.insert_id(
             'INSERT INTO mentions (source_id, entity_id, start, "end", text, type, attrs)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -46,10 +55,10 @@ def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extrac
                 json.dumps(mention.attrs, ensure_ascii=False),
             ),
         )
-        mention_ids.append(int(cursor.lastrowid or 0))
+        mention_ids.append(mention_id)
     date_ids: list[int] = []
     for date in extraction.dates:
-        cursor = conn.execute(
+        date_id = db.insert_id(
             'INSERT INTO dates (source_id, start, "end", text, edtf, earliest, latest, anchored)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -63,31 +72,37 @@ def save_extraction(conn: sqlite3.Connection, source_id: str, extraction: Extrac
                 int(date.anchored),
             ),
         )
-        date_ids.append(int(cursor.lastrowid or 0))
+        date_ids.append(date_id)
     for event in extraction.events:
-        cursor = conn.execute(
-            'INSERT INTO events (source_id, date_id, edtf, earliest, latest, label, start, "end")'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                source_id,
-                date_ids[event.date],
-                event.edtf,
-                event.earliest,
-                event.latest,
-                event.label,
-                event.start,
-                event.end,
-            ),
+        values = (
+            source_id,
+            date_ids[event.date],
+            event.edtf,
+            event.earliest,
+            event.latest,
+            event.label,
+            event.start,
+            event.end,
         )
-        event_id = int(cursor.lastrowid or 0)
-        conn.executemany(
+        if db.postgres:
+            # SQLite's trigger derives span_level; PostgreSQL has none (store/dialect.py).
+            event_id = db.insert_id(
+                f"INSERT INTO events ({_EVENT_COLUMNS}, span_level)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, span_level(event.earliest, event.latest)),
+            )
+        else:
+            event_id = db.insert_id(
+                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values
+            )
+        db.executemany(
             "INSERT OR IGNORE INTO event_mentions (event_id, mention_id, role) VALUES (?, ?, ?)",
             [(event_id, mention_ids[i], "participant") for i in event.participants]
             + [(event_id, mention_ids[i], "place") for i in event.places],
         )
     if extraction.claims is not None:
-        save_claims(conn, source_id, extraction.claims, mention_ids)
-    save_profiles(conn, source_id, extraction.profiles)
+        save_claims(db, source_id, extraction.claims, mention_ids)
+    save_profiles(db, source_id, extraction.profiles)
 
 
 def delete_extraction(conn: sqlite3.Connection, source_id: str) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from historiograph.store.dialect import sql_connection
+
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
 
 
-def save_profiles(conn: sqlite3.Connection, source_id: str, profiles: list[dict[str, Any]]) -> None:
-    """Store a source's profiles (host first, then its embedded documents)."""
-    conn.executemany(
+def save_profiles(conn: AnyConnection, source_id: str, profiles: list[dict[str, Any]]) -> None:
+    """Store a source's profiles (host first, then its embedded documents), on either store."""
+    sql_connection(conn).executemany(
         'INSERT INTO profiles (source_id, position, kind, start, "end", genre, data)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [

@@ -16,8 +16,9 @@ Differences from SQLite, each on purpose:
   ids, and the migrate command moves each identity past the largest copied one.
 - SQLite INTEGER is 64-bit: every integer column is BIGINT, so any stored value fits.
 - ``events.span_level`` is a plain column. SQLite keeps it with triggers over julianday();
-  here it is copied with the rows. No PostgreSQL writer makes events yet (the NLP tables
-  are written by the SQLite-only modules), so no trigger is needed yet.
+  here it is copied with the rows, and the one writer of events (store/knowledge.py)
+  stores it with each new event, computed by SQLite's own julianday() (store/dialect.py:
+  ``span_level``), so both stores give an event the same level. Events are never updated.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """The knowledge base in a PostgreSQL database, through psycopg 3.
 
-It offers the SQLite ``Store``'s public API for what the core commands use (ingest without
-NLP, sources, original text, spans, edits, counts, search). The NLP-derived tables exist
-here too (``historiograph migrate`` fills them) but their writers (store/knowledge.py,
-resolution.py, claims.py, comparison.py, profiles.py) speak SQLite's SQL, so this store
-refuses sources that carry an extraction rather than drop it silently.
+It offers the SQLite ``Store``'s public API for what the core commands use (ingest, with
+or without NLP, sources, original text, spans, edits, counts, search). A source's
+extraction (mentions, provisional entities, dates, events, claims, profiles) is written by
+the same code as in SQLite (store/knowledge.py, claims.py, profiles.py, through
+store/dialect.py), so the rows are the SQLite store's rows. What is derived after an ingest
+from all sources together (entity resolution, relations, coordinates, claim groups:
+store/resolution.py, comparison.py) still speaks SQLite's SQL only: this store does not run
+it (:meth:`PostgresStore.skip_derived`), and says so.
 
 Every write runs in one transaction (PostgreSQL's own atomicity: a killed client leaves the
 previous state). A source is keyed by the sha256 of its bytes: writing the same bytes again
@@ -16,6 +19,7 @@ it once.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,15 +41,15 @@ from historiograph.store.database import (
     as_rows,
     source_id_for,
 )
+from historiograph.store.dialect import SqlConnection
+from historiograph.store.knowledge import save_extraction
 from historiograph.store.postgres.schema import MIGRATIONS, PG_SCHEMA_VERSION, TABLES, TS_CONFIG
 from historiograph.store.postgres.tsquery import to_tsquery
 from historiograph.store.search import SearchHit, _match_span, _unmark
 
 _OPEN, _CLOSE = "\x02", "\x03"  # the markers search.py reads; never part of stored words
 # The snippet's length in words, as FTS5's snippet(…, 24) gives in tokens.
-_SNIPPET_OPTIONS = (
-    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=12, MaxFragments=1"
-)
+_SNIPPET_OPTIONS = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=12, MaxFragments=1"
 _MARK_ALL_OPTIONS = f"StartSel={_OPEN}, StopSel={_CLOSE}, HighlightAll=true"
 # ts_headline marks each word of a phrase on its own; FTS5 marks the phrase as one range.
 _BETWEEN_MARKS = re.compile(f"{_CLOSE}(\\s+){_OPEN}")
@@ -55,12 +59,13 @@ _SOURCE_COLUMNS = (
     "ingested_at, metadata"
 )
 _COUNTED = ("sources", "passages", "edits", "spans", "entities", "mentions", "dates", "events")
-# The tables an extraction writes: a base that holds rows in them came from SQLite.
+# The tables an extraction and the steps after an ingest write.
 DERIVED_TABLES = tuple(
     name for name in TABLES if name not in {"sources", "spans", "edits", "passages"}
 )
 
 Connection = psycopg.Connection[TupleRow]
+_log = logging.getLogger(__name__)
 
 
 def redact(url: str) -> str:
@@ -97,6 +102,8 @@ class PostgresStore:
             )
         except psycopg.Error as e:
             raise StoreError(f"{self.path}: cannot open knowledge base ({_reason(e)})") from e
+        self._dialect = SqlConnection(self.conn, postgres=True)  # once per connection
+        self.derived_skipped: str | None = None  # see skip_derived
         try:
             self._migrate(create)
         except BaseException as e:
@@ -177,12 +184,6 @@ class PostgresStore:
     def save_sources(self, sources: Sequence[ParsedSource | SourceRows]) -> list[SaveOutcome]:
         """Store several sources in one transaction: all of them, or none."""
         rows = [as_rows(source) for source in sources]
-        if any(r.extraction is not None for r in rows):
-            raise StoreError(
-                f"{self.path}: the PostgreSQL store does not hold NLP extractions yet "
-                "(ingest with --no-nlp, or build the base in SQLite and copy it across "
-                "with historiograph migrate)"
-            )
         with self.transaction() as conn:
             return [self._write_source(conn, r) for r in rows]
 
@@ -241,7 +242,32 @@ class PostgresStore:
             with cursor.copy('COPY passages (source_id, start, "end", text) FROM STDIN') as copy:
                 for passage in rows.passages:
                     copy.write_row((source_id, *passage))
+        if rows.extraction is not None:
+            # The SQLite store's writer, statement for statement, in PostgreSQL's dialect.
+            save_extraction(self._dialect, source_id, rows.extraction)
         return "replaced" if old is not None else "added"
+
+    # -- after an ingest -------------------------------------------------------
+
+    # What build.update_derived would do next (resolve entities, relations, coordinates,
+    # claim groups) reads and writes through SQLite's SQL: not here yet.
+    DERIVED_NOTE = (
+        "entity resolution, relations, geocoding and claim comparison are not run on a "
+        "PostgreSQL knowledge base yet: its entities are the provisional ones, one per "
+        "name and type (see docs/postgresql.md)"
+    )
+
+    def skip_derived(self) -> None:
+        """Record, and log once, that the steps after an ingest with NLP were not run.
+
+        build.update_derived calls this in their place on a store that has it; the
+        extraction itself is stored whole, and ``historiograph migrate`` to SQLite followed
+        by ``historiograph resolve`` there derives the rest. ``derived_skipped`` then holds
+        the note, for the CLI to print (the package's log has no handler of its own).
+        """
+        if self.derived_skipped is None:
+            self.derived_skipped = self.DERIVED_NOTE
+            _log.warning("%s: %s", self.path, self.DERIVED_NOTE)
 
     def delete_source(self, source_id: str) -> bool:
         with self.transaction() as conn:
@@ -272,9 +298,7 @@ class PostgresStore:
 
     def iter_sources(self) -> Iterator[SourceRow]:
         """All sources in path order (byte order, as SQLite sorts), fetched in pages."""
-        rows = self.conn.execute(
-            f'SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY path COLLATE "C"'
-        )
+        rows = self.conn.execute(f'SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY path COLLATE "C"')
         for row in rows:
             yield _source_row(row)
 
@@ -330,7 +354,7 @@ class PostgresStore:
         return int(row[0]) if row else 0
 
     def derived_rows(self) -> int:
-        """How many rows the NLP-derived tables hold (0 for a base ingested here)."""
+        """How many rows the NLP-derived tables hold (0 for a base ingested without NLP)."""
         total = 0
         for table in DERIVED_TABLES:
             row = self.conn.execute(
@@ -353,7 +377,7 @@ class PostgresStore:
         for table in ("spans", "passages", "edits"):
             outside = self.conn.execute(
                 sql.SQL(
-                    'SELECT count(*) FROM {} AS t JOIN sources AS s ON s.id = t.source_id'
+                    "SELECT count(*) FROM {} AS t JOIN sources AS s ON s.id = t.source_id"
                     ' WHERE t.start < 0 OR t."end" > s.char_count OR t.start > t."end"'
                 ).format(sql.Identifier(table))
             ).fetchone()
@@ -366,7 +390,7 @@ class PostgresStore:
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """The best passages ``offset`` to ``offset + limit`` for ``query``, best first.
 
-        As in SQLite, at most the first RANK_CAP matches in passage order are ranked, so a
+        As in SQLite, at most the first rank_cap(query) matches in passage order are ranked, so a
         common word costs the same however large the base. Ranked by ts_rank (higher is
         better: ``score`` has the same sense as the SQLite store's negated bm25).
         """
@@ -394,7 +418,7 @@ class PostgresStore:
         """
         params = (
             *tsquery.params,
-            searching.RANK_CAP,  # read per call: tests lower it
+            searching.rank_cap(query),  # read per call (tests lower the caps); as SQLite ranks
             limit,
             max(offset, 0),
             _SNIPPET_OPTIONS,
@@ -446,7 +470,6 @@ class PostgresStore:
                 )
             )
         return hits
-
 
     def _locate(
         self, operands: tuple[tuple[str, bool], ...], passages: list[tuple[int, str]]

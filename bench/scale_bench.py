@@ -117,7 +117,14 @@ def _postgres_part(db: Path, url: str, queries: list[str], docs: int) -> dict[st
     """Copy the base to PostgreSQL with the CLI, then size it and time the same queries."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "historiograph", "migrate", "--from", str(db), "--to", url],
+        [
+            str(Path(sys.executable).with_name("historiograph")),
+            "migrate",
+            "--from",
+            str(db),
+            "--to",
+            url,
+        ],
         check=True,
         capture_output=True,
     )

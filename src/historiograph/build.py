@@ -171,20 +171,42 @@ def ingest_paths(
     with store.bulk_load():
         _record(results, batches, report, on_progress, done, total)
     if settings.nlp and (report.added or report.replaced) and report.stopped is None:
-        from historiograph.store.resolution import (
-            compute_relations,
-            geocode_places,
-            resolve_entities,
-        )
-
         try:
-            report.resolution = resolve_entities(store)
-            compute_relations(store)
-            geocode_places(store)
-            _compare(store)
+            report.resolution = update_derived(store)
         except StoreError as e:
             report.stopped = str(e)
     return report
+
+
+def update_derived(store: Store) -> object:
+    """Bring entities, relations, coordinates and claim groups up to date with the sources.
+
+    Incremental: only the sources added or gone since the last update (a replaced source
+    is both) are read again, with the same result as ``historiograph resolve``'s full
+    recompute. Returns the ResolutionSummary.
+    """
+    if (skip := getattr(store, "skip_derived", None)) is not None:
+        return skip()  # PostgresStore: these steps speak SQLite's SQL only (docs/postgresql.md)
+    from historiograph.store.resolution import (
+        compute_relations,
+        geocode_places,
+        resolution_summary,
+        update_resolution,
+    )
+
+    changes = update_resolution(store)
+    compute_relations(store, changes)
+    geocode_places(store, changes)
+    _compare(store)
+    return resolution_summary(store)
+
+
+def delete_sources(store: Store, source_ids: Iterable[str]) -> int:
+    """Delete sources and update what was derived from them; return how many were found."""
+    deleted = sum(store.delete_source(source_id) for source_id in source_ids)
+    if deleted:
+        update_derived(store)
+    return deleted
 
 
 def _compare(store: Store) -> None:

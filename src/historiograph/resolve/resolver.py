@@ -105,23 +105,53 @@ class _UnionFind:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What the per-source rules found, for resolving names instead of every mention.
+
+    A knowledge base resolves one :class:`NameMention` per distinct spelling (its first
+    mention standing for all the others, ``counts`` of them) and gives here what the
+    rules that look at single sources found in them: the pairs of names kept apart,
+    the stated aliases (``(mention a, mention b, evidence, stand-in a, stand-in b)``:
+    the stand-ins are the resolved mentions the two belong to) and which names share
+    a source. The result is the same clusters as resolving every mention, so a
+    changed source costs its own mentions, not the corpus's.
+    """
+
+    apart: set[frozenset[str]]
+    aliases: list[tuple[int, int, tuple[str, int, int], int, int]]
+    counts: dict[int, int]
+    cooccur: Callable[[str, str, str], bool]  # (type, key a, key b): in one source?
+
+
+def mention_key(text: str) -> str:
+    """The name key resolution compares (split run-together words, then normalise)."""
+    return normalise(split_camel(text))
+
+
 class Resolver:
     def __init__(
-        self, mentions: Sequence[NameMention], texts: Callable[[str], str | None] | None = None
+        self,
+        mentions: Sequence[NameMention],
+        texts: Callable[[str], str | None] | None = None,
+        *,
+        digest: Digest | None = None,
     ) -> None:
         self.mentions = {m.id: m for m in mentions}
         self._texts = texts or (lambda source: None)
+        self.digest = digest
         self.uf = _UnionFind(self.mentions)
         self.links: list[Link] = []
-        self.key = {m.id: normalise(split_camel(m.text)) for m in mentions}
+        self.key = {m.id: mention_key(m.text) for m in mentions}
         self.by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
         for m in mentions:
             if self.key[m.id]:
                 self.by_key[(m.type, self.key[m.id])].append(m.id)
         self._text_cache: dict[str, str | None] = {}
-        self.apart = self._side_by_side(mentions)
+        self.apart = digest.apart if digest is not None else self._side_by_side(mentions)
         self._clusters: dict[int, list[int]] = {i: [i] for i in self.mentions}
         self._keys: dict[int, set[str]] = {i: {self.key[i]} for i in self.mentions}
+        self._link_home: dict[int, int] = {}  # link index -> the mention it is filed under
 
     def texts(self, source: str) -> str | None:
         """A source's original text (the last one asked for is kept)."""
@@ -142,20 +172,8 @@ class Resolver:
         by_source: dict[str, list[NameMention]] = defaultdict(list)
         for m in mentions:
             by_source[m.source].append(m)
-        for items in by_source.values():
-            items.sort(key=lambda m: m.start)
-            for i, m in enumerate(items):
-                for other in items[i + 1 :]:
-                    if other.start - m.end > _NEARBY:
-                        break
-                    a, b = self.key[m.id], self.key[other.id]
-                    if other.type != m.type or a == b:
-                        continue
-                    text = self.texts(m.source)
-                    between = text[m.end : other.start] if text is not None else None
-                    coordinated = between is not None and _COORDINATED.match(between) is not None
-                    if coordinated or not _related(a, b):
-                        pairs.add(frozenset((a, b)))
+        for source, items in by_source.items():
+            pairs |= side_by_side(items, self.key, lambda s=source: self.texts(s))  # type: ignore[misc]
         return pairs
 
     def _may_join(self, a: int, b: int) -> bool:
@@ -188,6 +206,10 @@ class Resolver:
 
     def run(self) -> list[Cluster]:
         for ids in self.by_key.values():
+            if self.digest is not None:
+                # A stand-in for the first mention's own spelling: its other mentions are
+                # linked to it by the same rule, wherever that cluster goes.
+                self.links.append(Link(ids[0], ids[0], "same-name", 1.0))
             for other in ids[1:]:
                 self._link(ids[0], other, "same-name", 1.0, check=False)
         self._variants()
@@ -252,7 +274,14 @@ class Resolver:
         for (kind, key), first in self._representatives().items():
             if len(key.split()) >= 2:
                 by_initials[(kind, initials(key))].append(first)
+        tried: set[tuple[str, str, str | None]] = set()
         for m in self.mentions.values():
+            # Each spelling is tried once, at its first mention: the same spelling again
+            # gives the same answer, so resolving distinct spellings gives this result too.
+            spelling = (m.type, m.text, m.expansion)
+            if spelling in tried:
+                continue
+            tried.add(spelling)
             key = self.key[m.id]
             if m.expansion:
                 target = self.by_key.get((m.type, normalise(m.expansion)))
@@ -271,8 +300,14 @@ class Resolver:
         names of the same source (else, for people, of the whole corpus).
         """
         sources: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for m in self.mentions.values():
-            sources[(m.type, self.key[m.id])].add(m.source)
+        if self.digest is None:
+            for m in self.mentions.values():
+                sources[(m.type, self.key[m.id])].add(m.source)
+            cooccur: Callable[[str, str, str], bool] = lambda kind, a, b: bool(  # noqa: E731
+                sources[(kind, a)] & sources[(kind, b)]
+            )
+        else:
+            cooccur = self.digest.cooccur
         for kind in ("person", "organization"):
             names = [
                 (key, first) for (k, key), first in self._representatives().items() if k == kind
@@ -287,9 +322,7 @@ class Resolver:
             for key, first in names:
                 fits = fits_by_form.get(tuple(key.split()), [])
                 local = {
-                    self.uf.find(other)
-                    for long_key, other in fits
-                    if sources[(kind, long_key)] & sources[(kind, key)]
+                    self.uf.find(other) for long_key, other in fits if cooccur(kind, long_key, key)
                 }
                 candidates = local or (
                     {self.uf.find(other) for _, other in fits} if kind == "person" else set()
@@ -299,37 +332,99 @@ class Resolver:
                     self._link(first, next(iter(candidates)), "partial", 0.8)
 
     def _aliases(self) -> None:
+        if self.digest is not None:
+            for a, b, evidence, stand_a, stand_b in self.digest.aliases:
+                self._link_as(a, b, stand_a, stand_b, "alias", 1.0, evidence)
+            return
         by_source: dict[str, list[NameMention]] = defaultdict(list)
         for m in self.mentions.values():
-            if m.type == "person":
-                by_source[m.source].append(m)
+            by_source[m.source].append(m)
         for source, items in by_source.items():
-            text = self.texts(source) if len(items) > 1 else None
-            if text is None:
-                continue
-            items.sort(key=lambda m: m.start)
-            for m, other in pairwise(items):
-                between = text[m.end : other.start]
-                if len(between) < 60 and _ALIAS.match(between):
-                    self._link(
-                        m.id, other.id, "alias", 1.0, (source, m.start, other.end), check=False
-                    )
+            for a, b, evidence in stated_aliases(items, lambda s=source: self.texts(s)):  # type: ignore[misc]
+                self._link(a, b, "alias", 1.0, evidence, check=False)
+
+    def _link_as(
+        self,
+        a: int,
+        b: int,
+        stand_a: int,
+        stand_b: int,
+        rule: str,
+        score: float,
+        evidence: tuple[str, int, int],
+    ) -> None:
+        """Link mentions ``a`` and ``b``, not resolved themselves, through their stand-ins."""
+        ra, rb = self.uf.find(stand_a), self.uf.find(stand_b)
+        if ra == rb:
+            return
+        self.uf.union(ra, rb)
+        root = self.uf.find(ra)
+        self._clusters[root] = self._clusters.pop(ra) + self._clusters.pop(rb)
+        self._keys[root] = self._keys.pop(ra) | self._keys.pop(rb)
+        # Filed under a's stand-in, where _build looks for a link's cluster.
+        self.links.append(Link(a, b, rule, round(score, 3), evidence))
+        self._link_home[len(self.links) - 1] = stand_a
 
     def _build(self) -> list[Cluster]:
         groups: dict[int, list[int]] = defaultdict(list)
         for i in self.mentions:
             groups[self.uf.find(i)].append(i)
         links: dict[int, list[Link]] = defaultdict(list)
-        for link in self.links:
-            links[self.uf.find(link.a)].append(link)
+        for index, link in enumerate(self.links):
+            links[self.uf.find(self._link_home.get(index, link.a))].append(link)
+        counts = self.digest.counts if self.digest is not None else None
         clusters = []
         for root, ids in groups.items():
             ids.sort()
             names = [self.mentions[i].text for i in ids]
+            weights = [counts[i] for i in ids] if counts is not None else None
             clusters.append(
-                Cluster(self.mentions[root].type, canonical_name(names), ids, links.get(root, []))
+                Cluster(
+                    self.mentions[root].type,
+                    canonical_name(names, weights),
+                    ids,
+                    links.get(root, []),
+                )
             )
         return clusters
+
+
+def side_by_side(
+    items: Sequence[NameMention], key: dict[int, str], text: Callable[[], str | None]
+) -> set[frozenset[str]]:
+    """The name pairs one source keeps apart (see Resolver._side_by_side); ``text()``
+    gives that source's original, asked for only when needed."""
+    pairs: set[frozenset[str]] = set()
+    ordered = sorted(items, key=lambda m: m.start)
+    for i, m in enumerate(ordered):
+        for other in ordered[i + 1 :]:
+            if other.start - m.end > _NEARBY:
+                break
+            a, b = key[m.id], key[other.id]
+            if other.type != m.type or a == b:
+                continue
+            original = text()
+            between = original[m.end : other.start] if original is not None else None
+            coordinated = between is not None and _COORDINATED.match(between) is not None
+            if coordinated or not _related(a, b):
+                pairs.add(frozenset((a, b)))
+    return pairs
+
+
+def stated_aliases(
+    items: Sequence[NameMention], text: Callable[[], str | None]
+) -> list[tuple[int, int, tuple[str, int, int]]]:
+    """One source's stated aliases: ``(mention a, mention b, evidence span)``."""
+    people = sorted((m for m in items if m.type == "person"), key=lambda m: m.start)
+    original = text() if len(people) > 1 else None
+    if original is None:
+        return []
+    found = []
+    for m, other in pairwise(people):
+        between = original[m.end : other.start]
+        if len(between) < 60 and _ALIAS.match(between):
+            found.append((m.id, other.id, (m.source, m.start, other.end)))
+    return found
 
 
 def _short_forms(words: list[str], kind: str) -> list[tuple[str, ...]]:
@@ -389,11 +484,14 @@ def acronym_table() -> dict[str, tuple[str, str]]:
     return table
 
 
-def canonical_name(names: Sequence[str]) -> str:
-    """The fullest common form: most words, then most frequent, then with diacritics."""
+def canonical_name(names: Sequence[str], weights: Sequence[int] | None = None) -> str:
+    """The fullest common form: most words, then most frequent, then with diacritics.
+
+    ``weights``: how many mentions each of ``names`` stands for (one each by default).
+    """
     counts: dict[str, int] = defaultdict(int)
-    for name in names:
-        counts[" ".join(name.split())] += 1
+    for index, name in enumerate(names):
+        counts[" ".join(name.split())] += weights[index] if weights is not None else 1
     return max(
         counts,
         key=lambda n: (len(n.split()), counts[n], sum(not ch.isascii() for ch in n), n),
@@ -401,7 +499,13 @@ def canonical_name(names: Sequence[str]) -> str:
 
 
 def resolve(
-    mentions: Sequence[NameMention], *, texts: Callable[[str], str | None] | None = None
+    mentions: Sequence[NameMention],
+    *,
+    texts: Callable[[str], str | None] | None = None,
+    digest: Digest | None = None,
 ) -> list[Cluster]:
-    """Clusters of ``mentions``; ``texts(source id)`` gives an original, for stated aliases."""
-    return Resolver(mentions, texts).run()
+    """Clusters of ``mentions``; ``texts(source id)`` gives an original, for stated aliases.
+
+    With a ``digest``, ``mentions`` are one per distinct spelling (see :class:`Digest`).
+    """
+    return Resolver(mentions, texts, digest=digest).run()

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from historiograph.errors import HistoriographError
 from historiograph.nlp.names import name_key
-from historiograph.resolve.resolver import Cluster, Link, NameMention, canonical_name, resolve
+from historiograph.resolve.resolver import (
+    Cluster,
+    Digest,
+    Link,
+    NameMention,
+    canonical_name,
+    mention_key,
+    resolve,
+    side_by_side,
+    stated_aliases,
+)
 from historiograph.store.database import Store
 
 MentionRef = tuple[str, int, int]
@@ -33,59 +43,19 @@ class ResolutionSummary:
     overrides: int
 
 
-def _load_mentions(conn: sqlite3.Connection) -> list[NameMention]:
-    rows = conn.execute('SELECT id, source_id, text, type, start, "end", attrs FROM mentions')
-    result = []
-    for row in rows:
-        attrs = json.loads(row["attrs"])
-        result.append(
-            NameMention(
-                id=row["id"],
-                source=row["source_id"],
-                text=str(attrs.get("clean", row["text"])),
-                type=row["type"],
-                start=row["start"],
-                end=row["end"],
-                expansion=attrs.get("expansion"),
-            )
-        )
-    return result
-
-
 def resolve_entities(store: Store) -> ResolutionSummary:
     """Recompute every entity from all mentions, then apply the stored overrides."""
+    update_resolution(store, full=True)
+    return resolution_summary(store)
+
+
+def resolution_summary(store: Store) -> ResolutionSummary:
     conn = store.conn
-    mentions = _load_mentions(conn)
-    clusters = resolve(mentions, texts=lambda source: _original(conn, source))
-    overrides = conn.execute("SELECT action, args FROM entity_overrides ORDER BY id").fetchall()
-    by_id = {m.id: m for m in mentions}
-    clusters = _apply_overrides(clusters, overrides, by_id)
-    previous = dict(conn.execute("SELECT id, entity_id FROM mentions").fetchall())
-    with store.transaction():
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        conn.execute("DELETE FROM entity_links")
-        conn.execute("DELETE FROM entities")
-        used: set[int] = set()
-        merges = 0
-        for cluster in sorted(clusters, key=lambda c: min(c.mentions)):
-            entity_id = _stable_id(cluster, previous, used)
-            used.add(entity_id)
-            conn.execute(
-                "INSERT INTO entities (id, key, type, name) VALUES (?, ?, ?, ?)",
-                (entity_id, name_key(cluster.name), cluster.type, cluster.name),
-            )
-            conn.executemany(
-                "UPDATE mentions SET entity_id = ? WHERE id = ?",
-                [(entity_id, m) for m in cluster.mentions],
-            )
-            conn.executemany(
-                "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score,"
-                ' source_id, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-                [_link_row(entity_id, link) for link in cluster.links],
-            )
-            merges += len(cluster.links)
-        refresh_entity_summaries(conn)
-    return ResolutionSummary(len(mentions), len(clusters), merges, len(overrides))
+    counts = [
+        int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        for table in ("mentions", "entities", "entity_links", "entity_overrides")
+    ]
+    return ResolutionSummary(*counts)
 
 
 def refresh_entity_summaries(conn: sqlite3.Connection) -> None:
@@ -94,43 +64,54 @@ def refresh_entity_summaries(conn: sqlite3.Connection) -> None:
     One pass over all mentions when entities change, instead of one per page view of a
     much-mentioned entity.
     """
-    conn.execute("DELETE FROM entity_aliases")
+    for table in ("entity_aliases", "entity_merges", "entity_events"):
+        conn.execute(f"DELETE FROM {table}")
+    _insert_summaries(conn, "")
+
+
+# One row per rule and pair of spellings (the best-scored link's evidence, the first by
+# its span among equals, so that a partial rebuild picks what a whole one does): a merge
+# of two identical spellings tells a reviewer nothing.
+_MERGES = (
+    "INSERT INTO entity_merges"
+    ' (entity_id, rule, score, name_a, name_b, source_id, start, "end")'
+    ' SELECT entity_id, rule, score, name_a, name_b, source_id, start, "end" FROM'
+    " (SELECT l.entity_id, l.rule, l.score, a.text AS name_a, b.text AS name_b, l.source_id,"
+    ' l.start, l."end", row_number() OVER (PARTITION BY l.entity_id, l.rule, a.text, b.text'
+    ' ORDER BY l.score DESC, l.source_id, l.start, l."end") AS rank'
+    " FROM entity_links AS l JOIN mentions AS a ON a.id = l.mention_a"
+    " JOIN mentions AS b ON b.id = l.mention_b WHERE a.text != b.text {where})"
+    " WHERE rank = 1"
+)
+
+
+def _insert_summaries(conn: sqlite3.Connection, where: str, *params: Any) -> None:
     conn.execute(
         "INSERT INTO entity_aliases (entity_id, text, mentions)"
-        " SELECT entity_id, text, count(*) FROM mentions GROUP BY entity_id, text"
+        f" SELECT entity_id, text, count(*) FROM mentions WHERE 1 {where.replace('l.', '')}"
+        " GROUP BY entity_id, text",
+        params,
     )
-    conn.execute("DELETE FROM entity_merges")
-    # One row per rule and pair of spellings (the best-scored link's evidence): a merge of
-    # two identical spellings tells a reviewer nothing.
-    conn.execute(
-        "INSERT INTO entity_merges"
-        ' (entity_id, rule, score, name_a, name_b, source_id, start, "end")'
-        ' SELECT l.entity_id, l.rule, max(l.score), a.text, b.text, l.source_id, l.start, l."end"'
-        " FROM entity_links AS l JOIN mentions AS a ON a.id = l.mention_a"
-        " JOIN mentions AS b ON b.id = l.mention_b WHERE a.text != b.text"
-        " GROUP BY l.entity_id, l.rule, a.text, b.text"
-    )
-    conn.execute("DELETE FROM entity_events")
+    conn.execute(_MERGES.format(where=where), params)
     conn.execute(
         "INSERT OR IGNORE INTO entity_events"
         " (entity_id, event_id, earliest, latest, source_id, start)"
         " SELECT m.entity_id, e.id, e.earliest, e.latest, e.source_id, e.start"
-        " FROM event_mentions AS em JOIN mentions AS m ON m.id = em.mention_id"
-        " JOIN events AS e ON e.id = em.event_id"
+        " FROM mentions AS m JOIN event_mentions AS em ON em.mention_id = m.id"
+        f" JOIN events AS e ON e.id = em.event_id WHERE 1 {where.replace('l.', 'm.')}",
+        params,
     )
+
+
+def _refresh_summaries(conn: sqlite3.Connection, entity_ids: list[int]) -> None:
+    """The summaries of these entities only (the caller deleted their old ones)."""
+    for entity_id in entity_ids:
+        _insert_summaries(conn, "AND l.entity_id = ?", entity_id)
 
 
 def _original(conn: sqlite3.Connection, source: str) -> str | None:
     row = conn.execute("SELECT original FROM sources WHERE id = ?", (source,)).fetchone()
     return None if row is None else str(row[0])
-
-
-def _stable_id(cluster: Cluster, previous: dict[int, int], used: set[int]) -> int:
-    """Keep the id most of the cluster's mentions had, so links to entities stay valid."""
-    for entity_id, _ in Counter(previous[m] for m in cluster.mentions).most_common():
-        if entity_id not in used:
-            return int(entity_id)
-    return max([*used, *previous.values(), 0]) + 1
 
 
 def _link_row(entity_id: int, link: Link) -> tuple[Any, ...]:
@@ -139,14 +120,22 @@ def _link_row(entity_id: int, link: Link) -> tuple[Any, ...]:
 
 
 def _apply_overrides(
-    clusters: list[Cluster], overrides: list[sqlite3.Row], mentions: dict[int, NameMention]
+    clusters: list[Cluster],
+    overrides: list[sqlite3.Row],
+    by_ref: dict[MentionRef, int],
+    texts: dict[int, str],
+    counts: dict[int, int],
 ) -> list[Cluster]:
-    by_ref = {(m.source, m.start, m.end): m.id for m in mentions.values()}
+    """Apply users' merges, splits and renames, in order, to the automatic clusters.
+
+    ``by_ref``: the mentions the overrides name; ``texts`` and ``counts``: each resolved
+    mention's name and how many mentions it stands for.
+    """
     home = {m: i for i, c in enumerate(clusters) for m in c.mentions}
     renamed: set[int] = set()
     for row in overrides:
         args = json.loads(row["args"])
-        refs = [by_ref.get(tuple(ref)) for ref in args.get("mentions", [])]
+        refs = [by_ref.get((str(r[0]), int(r[1]), int(r[2]))) for r in args.get("mentions", [])]
         if any(ref is None for ref in refs):
             continue  # the source changed since: the override no longer applies
         ids = [r for r in refs if r is not None]
@@ -162,8 +151,9 @@ def _apply_overrides(
         elif row["action"] == "split" and ids:
             source = clusters[home[ids[0]]]
             source.mentions = [m for m in source.mentions if m not in ids]
-            names = [mentions[i].text for i in ids]
-            clusters.append(Cluster(source.type, canonical_name(names), list(ids), []))
+            names = [texts[i] for i in ids]
+            weights = [counts[i] for i in ids]
+            clusters.append(Cluster(source.type, canonical_name(names, weights), list(ids), []))
             for m in ids:
                 home[m] = len(clusters) - 1
         elif row["action"] == "rename" and ids:
@@ -171,7 +161,9 @@ def _apply_overrides(
             renamed.add(home[ids[0]])
     for index, cluster in enumerate(clusters):
         if cluster.mentions and index not in renamed:
-            cluster.name = canonical_name([mentions[i].text for i in cluster.mentions])
+            cluster.name = canonical_name(
+                [texts[i] for i in cluster.mentions], [counts[i] for i in cluster.mentions]
+            )
     return [c for c in clusters if c.mentions]
 
 
@@ -292,63 +284,160 @@ def entity_ref(store: Store, entity_id: int) -> MentionRef:
     return (row[0], row[1], row[2])
 
 
-def compute_relations(store: Store) -> int:
-    """Rebuild the relations table from every source's mentions; return how many."""
-    from historiograph.resolve.relations import (
-        Placed,
-        Relation,
-        part_of_relations,
-        relations_of_source,
-    )
+def compute_relations(store: Store, changes: Changes | None = None) -> int:
+    """Rebuild the relations from every source's mentions; return how many there are.
+
+    With ``changes`` (from :func:`update_resolution`), only the sources added, gone or
+    whose mentions changed entity are read again: each source's share is kept in
+    ``relation_parts``, and a relation is the sum of its shares, its evidence the first
+    ones in source order, so both ways give the same relations.
+    """
+    from historiograph.resolve.relations import Placed, Relation, relations_of_source
 
     conn = store.conn
-    found: dict[tuple[int, int, str], Relation] = {}
-    for (source_id,) in conn.execute("SELECT id FROM sources").fetchall():
-        mentions = [
-            Placed(row[0], row[1], row[2], row[3])
-            for row in conn.execute(
-                'SELECT entity_id, type, start, "end" FROM mentions WHERE source_id = ?',
-                (source_id,),
+    with store.transaction():
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS relation_parts (source_id TEXT NOT NULL,"
+            " a INTEGER NOT NULL, b INTEGER NOT NULL, type TEXT NOT NULL,"
+            " weight INTEGER NOT NULL, evidence TEXT NOT NULL)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS relation_parts_by_source ON relation_parts(source_id)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS relation_parts_by_pair"
+            " ON relation_parts(a, b, type, source_id)"
+        )
+        full = changes is None or changes.full
+        if full:
+            conn.execute("DELETE FROM relation_parts")
+            todo = [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
+        else:
+            assert changes is not None
+            todo = sorted((set(changes.added) | changes.sources) - set(changes.gone))
+        stale: set[tuple[int, int, str]] = set()
+        delta: dict[tuple[int, int, str], int] = defaultdict(int)  # weight change per relation
+        for source_id in sorted(set(todo) | set(() if changes is None else changes.gone)):
+            for r in conn.execute(
+                "SELECT a, b, type, weight FROM relation_parts WHERE source_id = ?", (source_id,)
+            ):
+                stale.add((r[0], r[1], r[2]))
+                delta[(r[0], r[1], r[2])] -= r[3]
+            conn.execute("DELETE FROM relation_parts WHERE source_id = ?", (source_id,))
+        for source_id in todo:
+            found: dict[tuple[int, int, str], Relation] = {}
+            mentions = [
+                Placed(row[0], row[1], row[2], row[3])
+                for row in conn.execute(
+                    'SELECT entity_id, type, start, "end" FROM mentions WHERE source_id = ?',
+                    (source_id,),
+                )
+            ]
+            if len(mentions) < 2:
+                continue
+            paragraphs = [
+                (row[0], row[1])
+                for row in conn.execute(
+                    'SELECT start, "end" FROM spans WHERE source_id = ? AND kind IN'
+                    " ('paragraph', 'footnote', 'bibliography_item', 'postscript') ORDER BY start",
+                    (source_id,),
+                )
+            ]
+            text = store.original_text(source_id)
+            relations_of_source(source_id, text, paragraphs, mentions, found)
+            conn.executemany(
+                "INSERT INTO relation_parts (source_id, a, b, type, weight, evidence)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (source_id, r.source, r.target, r.type, r.weight, json.dumps(r.evidence))
+                    for r in found.values()
+                ],
             )
-        ]
-        if len(mentions) < 2:
-            continue
-        paragraphs = [
-            (row[0], row[1])
-            for row in conn.execute(
-                'SELECT start, "end" FROM spans WHERE source_id = ? AND kind IN'
-                " ('paragraph', 'footnote', 'bibliography_item', 'postscript') ORDER BY start",
-                (source_id,),
+            stale.update(found)
+            for key, relation in found.items():
+                delta[key] += relation.weight
+        old_weights: dict[tuple[int, int, str], int] = {}
+        if full:
+            conn.execute("DELETE FROM relation_evidence")
+            conn.execute("DELETE FROM relations")
+            stale = {
+                (r[0], r[1], r[2])
+                for r in conn.execute("SELECT DISTINCT a, b, type FROM relation_parts")
+            }
+        else:
+            for a, b, kind in sorted(stale):
+                row = conn.execute(
+                    "SELECT coalesce(sum(weight), 0) FROM relations"
+                    " WHERE source = ? AND target = ? AND type = ?",
+                    (a, b, kind),
+                ).fetchone()
+                old_weights[(a, b, kind)] = int(row[0])
+                conn.execute(
+                    "DELETE FROM relations WHERE source = ? AND target = ? AND type = ?",
+                    (a, b, kind),
+                )
+        conn.execute("DELETE FROM relations WHERE type = 'part-of'")
+        for a, b, kind in sorted(stale):
+            # The weight by its change (the sum over every source would cost the corpus);
+            # the evidence from the first shares in source order, read until it is whole.
+            weight = 0
+            evidence: list[tuple[str, int, int]] = []
+            parts = conn.execute(
+                "SELECT weight, evidence FROM relation_parts WHERE a = ? AND b = ? AND type = ?"
+                " ORDER BY source_id",
+                (a, b, kind),
             )
-        ]
-        relations_of_source(source_id, store.original_text(source_id), paragraphs, mentions, found)
+            for part_weight, part_evidence in parts:
+                weight += part_weight
+                evidence.extend(tuple(e) for e in json.loads(part_evidence))
+                if not full and len(evidence) >= _EVIDENCE:
+                    weight = old_weights.get((a, b, kind), 0) + delta[(a, b, kind)]
+                    break
+            if weight:
+                _insert_relation(conn, Relation(a, b, kind, weight, evidence[:_EVIDENCE]))
+        for relation in _part_of(conn).values():
+            _insert_relation(conn, relation)
+        conn.execute(
+            "DELETE FROM relation_evidence WHERE relation_id NOT IN (SELECT id FROM relations)"
+        )
+        return int(conn.execute("SELECT count(*) FROM relations").fetchone()[0])
+
+
+_EVIDENCE = 5  # evidence spans kept per relation (as relations_of_source keeps per source)
+
+
+def _insert_relation(conn: sqlite3.Connection, relation: Any) -> None:
+    cursor = conn.execute(
+        "INSERT INTO relations (source, target, type, weight) VALUES (?, ?, ?, ?)",
+        (relation.source, relation.target, relation.type, relation.weight),
+    )
+    conn.executemany(
+        'INSERT INTO relation_evidence (relation_id, source_id, start, "end") VALUES (?, ?, ?, ?)',
+        [(cursor.lastrowid, *evidence) for evidence in relation.evidence],
+    )
+
+
+def _part_of(conn: sqlite3.Connection) -> dict[tuple[int, int, str], Any]:
+    """Organisations named inside others' names (from the entities alone: cheap)."""
+    from historiograph.resolve.relations import part_of_relations
+
     names: dict[int, tuple[str, str]] = {}
     keys: dict[str, list[int]] = defaultdict(list)
     for row in conn.execute("SELECT id, key, type FROM entities"):
         names[row["id"]] = (row["key"], row["type"])
         keys[row["key"]].append(row["id"])
-    first_mentions = {
-        row[0]: (row[1], row[2], row[3])
-        for row in conn.execute(
-            # With min() in the select list, SQLite takes the bare columns from that row.
-            'SELECT entity_id, source_id, start, "end", min(id) FROM mentions GROUP BY entity_id'
-        )
-    }
+    first_mentions = {}
+    for entity_id, (key, kind) in names.items():
+        if kind == "organization" and " of " in key:
+            row = conn.execute(
+                'SELECT source_id, start, "end", min(id) FROM mentions WHERE entity_id = ?',
+                (entity_id,),
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                first_mentions[entity_id] = (row[0], row[1], row[2])
+    found: dict[tuple[int, int, str], Any] = {}
     part_of_relations(names, keys, first_mentions, found)
-    with store.transaction():
-        conn.execute("DELETE FROM relation_evidence")
-        conn.execute("DELETE FROM relations")
-        for relation in found.values():
-            cursor = conn.execute(
-                "INSERT INTO relations (source, target, type, weight) VALUES (?, ?, ?, ?)",
-                (relation.source, relation.target, relation.type, relation.weight),
-            )
-            conn.executemany(
-                'INSERT INTO relation_evidence (relation_id, source_id, start, "end")'
-                " VALUES (?, ?, ?, ?)",
-                [(cursor.lastrowid, *evidence) for evidence in relation.evidence],
-            )
-    return len(found)
+    return found
 
 
 def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
@@ -378,39 +467,112 @@ def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-def geocode_places(store: Store) -> tuple[int, int]:
-    """Give place entities coordinates; return (resolved, unresolved).
+def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, int]:
+    """Give place entities coordinates; return (resolved, unresolved) among those placed now.
 
     Each document's places are resolved together, so the region that document
     is about decides between same-named places ("Peza" beside Tirana and
     Elbasan); a place named in several documents takes the answer of the
     document that names it most. Nothing is guessed below the geocoder's own
-    threshold.
+    threshold. Each document's answers are kept (``geocode_parts``): with
+    ``changes``, only the documents added, gone, or naming a changed entity are
+    geocoded again, and the places they name decided again from the kept answers.
     """
-    from historiograph.places.geocode import Geocode, default_geocoder
+    from historiograph.places.geocode import default_geocoder
 
     conn = store.conn
     geocoder = default_geocoder()
-    rows = conn.execute(
-        "SELECT m.source_id, e.id, e.name, count(*) AS n FROM mentions AS m"
-        " JOIN entities AS e ON e.id = m.entity_id WHERE e.type = 'place'"
-        " GROUP BY m.source_id, e.id"
-    ).fetchall()
-    by_source: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for row in rows:
-        by_source[row["source_id"]].append((row["id"], row["name"], row["n"]))
-    best: dict[int, tuple[int, Geocode | None]] = {}
-    for places in by_source.values():
-        found = geocoder.geocode_all([name for _, name, _ in places])
-        for entity_id, name, count in places:
-            hit = found.get(name)
-            current = best.get(entity_id)
-            if current is None or (hit is not None and (current[1] is None or count > current[0])):
-                best[entity_id] = (count, hit)
-    resolved = 0
     with store.transaction():
-        for entity_id, (_, hit) in best.items():
-            if hit is None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS geocode_parts (source_id TEXT NOT NULL,"
+            " entity_id INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,"
+            " hit INTEGER NOT NULL, latitude REAL, longitude REAL, confidence REAL,"
+            " reason TEXT)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS geocode_parts_by_source ON geocode_parts(source_id)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS geocode_parts_by_entity"
+            " ON geocode_parts(entity_id, hit DESC, n DESC, source_id)"
+        )
+        full = changes is None or changes.full
+        if full:
+            conn.execute("DELETE FROM geocode_parts")
+            todo = {r[0] for r in conn.execute("SELECT id FROM sources")}
+            decide = {r[0] for r in conn.execute("SELECT id FROM entities WHERE type = 'place'")}
+        else:
+            assert changes is not None
+            todo = set(changes.added) | set(changes.sources)
+            # Only a rewritten entity may have a new name; the others read as before in
+            # the documents that did not change.
+            decide = set(changes.rewritten)
+            for chunk in _chunks(sorted(decide)):
+                # A renamed place reads differently in every document naming it.
+                todo.update(
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT DISTINCT source_id FROM geocode_parts"
+                        f" WHERE entity_id IN ({_marks(chunk)})",
+                        chunk,
+                    )
+                    if r[0] not in changes.gone
+                )
+            for source_id in sorted(todo | set(changes.gone)):
+                decide.update(
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT entity_id FROM geocode_parts WHERE source_id = ?", (source_id,)
+                    )
+                )
+                conn.execute("DELETE FROM geocode_parts WHERE source_id = ?", (source_id,))
+        for source_id in sorted(todo):
+            places = conn.execute(
+                "SELECT e.id, e.name, count(*) AS n FROM mentions AS m"
+                " JOIN entities AS e ON e.id = m.entity_id"
+                " WHERE m.source_id = ? AND e.type = 'place' GROUP BY e.id ORDER BY e.id",
+                (source_id,),
+            ).fetchall()
+            if not places:
+                continue
+            found = geocoder.geocode_all([row["name"] for row in places])
+            rows = []
+            for row in places:
+                hit = found.get(row["name"])
+                decide.add(row["id"])
+                rows.append(
+                    (source_id, row["id"], row["name"], row["n"], 0, None, None, None, None)
+                    if hit is None
+                    else (
+                        source_id,
+                        row["id"],
+                        row["name"],
+                        row["n"],
+                        1,
+                        hit.latitude,
+                        hit.longitude,
+                        round(hit.confidence, 3),
+                        hit.reason,
+                    )
+                )
+            conn.executemany(
+                "INSERT INTO geocode_parts (source_id, entity_id, name, n, hit, latitude,"
+                " longitude, confidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        resolved = unresolved = 0
+        for entity_id in sorted(decide):
+            # The answer of the document naming the place most, among those that found
+            # it (the first such document on a tie); else not located.
+            best = conn.execute(
+                "SELECT hit, latitude, longitude, confidence, reason FROM geocode_parts"
+                " WHERE entity_id = ? ORDER BY hit DESC, n DESC, source_id LIMIT 1",
+                (entity_id,),
+            ).fetchone()
+            if best is None:
+                continue
+            if not best["hit"]:
+                unresolved += 1
                 conn.execute(
                     "UPDATE entities SET latitude = NULL, longitude = NULL, geo_confidence = NULL,"
                     " geo_reason = 'not in the offline gazetteer' WHERE id = ?",
@@ -421,6 +583,606 @@ def geocode_places(store: Store) -> tuple[int, int]:
             conn.execute(
                 "UPDATE entities SET latitude = ?, longitude = ?, geo_confidence = ?,"
                 " geo_reason = ? WHERE id = ?",
-                (hit.latitude, hit.longitude, round(hit.confidence, 3), hit.reason, entity_id),
+                (best[1], best[2], best[3], best[4], entity_id),
             )
-    return resolved, len(best) - resolved
+    return resolved, unresolved
+
+
+# -- incremental resolution ------------------------------------------------------------
+#
+# Resolution is global (a short form fits "exactly one" longer name of the corpus), but
+# almost all of its cost is per mention and per source. So each source is digested once
+# into its distinct spellings ("units": type, text, cleaned name, expansion, and the
+# mention itself when an override names it), the name pairs it keeps apart and the
+# aliases it states; the rules then run over the units of the whole corpus, a few per
+# distinct name. A full resolution digests every source, an incremental one only the
+# sources added or gone since the last one; both run the same rules on the same units,
+# so they give the same result. Writing then touches only the entities whose units,
+# links or name changed, plus the mentions of the changed sources.
+
+_DIGEST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS resolve_units (
+    id        INTEGER PRIMARY KEY,
+    type      TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    clean     TEXT NOT NULL,
+    expansion TEXT NOT NULL,             -- '' for none
+    carve     INTEGER NOT NULL,          -- the mention an override names, else 0
+    key       TEXT NOT NULL,
+    UNIQUE (type, text, clean, expansion, carve)
+);
+CREATE TABLE IF NOT EXISTS resolve_rows (
+    source_id     TEXT NOT NULL,
+    unit_id       INTEGER NOT NULL,
+    first_mention INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    entity_id     INTEGER NOT NULL,      -- of its mentions, as last resolved
+    mention_ids   TEXT NOT NULL          -- JSON list
+);
+CREATE INDEX IF NOT EXISTS resolve_rows_by_source ON resolve_rows(source_id);
+CREATE INDEX IF NOT EXISTS resolve_rows_by_unit
+    ON resolve_rows(unit_id, entity_id, first_mention, n);
+CREATE TABLE IF NOT EXISTS resolve_apart (
+    source_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resolve_apart_by_source ON resolve_apart(source_id);
+CREATE INDEX IF NOT EXISTS resolve_apart_by_pair ON resolve_apart(a, b);
+CREATE TABLE IF NOT EXISTS resolve_aliases (
+    source_id TEXT NOT NULL, mention_a INTEGER NOT NULL, mention_b INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, unit_a INTEGER NOT NULL,
+    unit_b INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resolve_aliases_by_source ON resolve_aliases(source_id);
+CREATE TABLE IF NOT EXISTS resolve_cooccur (
+    type TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, yes INTEGER NOT NULL,
+    PRIMARY KEY (type, a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS resolve_sources (source_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS resolve_clusters (entity_id INTEGER PRIMARY KEY, shape TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resolve_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entity_links_by_mention ON entity_links(mention_b)
+"""
+
+_DIGEST_TABLES = (
+    "resolve_rows",
+    "resolve_apart",
+    "resolve_aliases",
+    "resolve_cooccur",
+    "resolve_sources",
+    "resolve_clusters",
+    "resolve_meta",
+)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A unit's mentions in one source."""
+
+    source_id: str
+    unit: int
+    first: int
+    ids: list[int]
+    entity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an incremental resolution did: sources digested and gone, entities rewritten."""
+
+    added: tuple[str, ...]
+    gone: tuple[str, ...]
+    entities: frozenset[int]  # entity ids whose mentions, links or name changed
+    sources: frozenset[str]  # sources whose mentions now point elsewhere (for relations)
+    rewritten: frozenset[int]  # entity ids rewritten whole (their name may have changed)
+    full: bool
+
+
+def _override_state(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM entity_overrides").fetchone()
+    return f"{row[0]}:{row[1]}"
+
+
+def _override_refs(conn: sqlite3.Connection) -> set[MentionRef]:
+    refs: set[MentionRef] = set()
+    for (args,) in conn.execute("SELECT args FROM entity_overrides"):
+        for ref in json.loads(args).get("mentions", []):
+            refs.add((str(ref[0]), int(ref[1]), int(ref[2])))
+    return refs
+
+
+def _unit_id(
+    conn: sqlite3.Connection, cache: dict[tuple[Any, ...], int], spelling: tuple[Any, ...]
+) -> int:
+    found = cache.get(spelling)
+    if found is None:
+        row = conn.execute(
+            "SELECT id FROM resolve_units WHERE type = ? AND text = ? AND clean = ?"
+            " AND expansion = ? AND carve = ?",
+            spelling[:5],
+        ).fetchone()
+        if row is None:
+            row = conn.execute(
+                "INSERT INTO resolve_units (type, text, clean, expansion, carve, key)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                spelling,
+            ).fetchone()
+        found = cache[spelling] = int(row[0])
+    return found
+
+
+def _digest_source(
+    conn: sqlite3.Connection,
+    source_id: str,
+    refs: set[MentionRef],
+    units: dict[tuple[Any, ...], int],
+) -> set[tuple[str, str]]:
+    """Store one source's units, kept-apart pairs and aliases; return its (type, key)s."""
+    rows = conn.execute(
+        'SELECT id, text, type, start, "end", attrs, entity_id FROM mentions'
+        " WHERE source_id = ? ORDER BY id",
+        (source_id,),
+    ).fetchall()
+    mentions = []
+    grouped: dict[int, _Row] = {}
+    unit_of: dict[int, int] = {}
+    names: set[tuple[str, str]] = set()
+    for row in rows:
+        attrs = json.loads(row["attrs"])
+        clean = str(attrs.get("clean", row["text"]))
+        expansion = attrs.get("expansion")
+        mention = NameMention(
+            row["id"], source_id, clean, row["type"], row["start"], row["end"], expansion
+        )
+        mentions.append(mention)
+        carve = row["id"] if (source_id, row["start"], row["end"]) in refs else 0
+        key = mention_key(clean)
+        spelling = (row["type"], row["text"], clean, expansion or "", carve, key)
+        unit = _unit_id(conn, units, spelling)
+        unit_of[row["id"]] = unit
+        names.add((row["type"], key))
+        found = grouped.get(unit)
+        if found is None:
+            grouped[unit] = _Row(source_id, unit, row["id"], [row["id"]], row["entity_id"])
+        else:
+            found.ids.append(row["id"])
+    conn.executemany(
+        "INSERT INTO resolve_rows (source_id, unit_id, first_mention, n, entity_id, mention_ids)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (source_id, r.unit, r.first, len(r.ids), r.entity, json.dumps(r.ids))
+            for r in grouped.values()
+        ],
+    )
+    text: list[str | None] = []
+
+    def original() -> str | None:
+        if not text:
+            text.append(_original(conn, source_id))
+        return text[0]
+
+    keys = {m.id: mention_key(m.text) for m in mentions}
+    conn.executemany(
+        "INSERT INTO resolve_apart (source_id, a, b) VALUES (?, ?, ?)",
+        [(source_id, *sorted(pair)) for pair in side_by_side(mentions, keys, original)],
+    )
+    conn.executemany(
+        'INSERT INTO resolve_aliases (source_id, mention_a, mention_b, start, "end", unit_a,'
+        " unit_b) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (source_id, a, b, evidence[1], evidence[2], unit_of[a], unit_of[b])
+            for a, b, evidence in stated_aliases(mentions, original)
+        ],
+    )
+    conn.execute("INSERT INTO resolve_sources (source_id) VALUES (?)", (source_id,))
+    return names
+
+
+def _forget_source(conn: sqlite3.Connection, source_id: str) -> list[_Row]:
+    """Drop a gone source's digest; return its rows (what its mentions were)."""
+    rows = [
+        _Row(source_id, r[0], r[1], json.loads(r[3]), r[2])
+        for r in conn.execute(
+            "SELECT unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
+            " WHERE source_id = ?",
+            (source_id,),
+        )
+    ]
+    for table in ("resolve_rows", "resolve_apart", "resolve_aliases", "resolve_sources"):
+        conn.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))
+    return rows
+
+
+class _Cooccurrence:
+    """Whether two names of a type share a source: cached, and kept true by the changes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.known: dict[tuple[str, str, str], bool] = {
+            (r[0], r[1], r[2]): bool(r[3])
+            for r in conn.execute("SELECT type, a, b, yes FROM resolve_cooccur")
+        }
+        self.changed = False
+
+    def added(self, names: set[tuple[str, str]]) -> None:
+        """A new source names all of ``names``: pairs among them now co-occur."""
+        for pair, yes in self.known.items():
+            if not yes and (pair[0], pair[1]) in names and (pair[0], pair[2]) in names:
+                self.known[pair] = self.changed = True
+
+    def gone(self, names: set[tuple[str, str]]) -> None:
+        """A source naming ``names`` is gone: pairs among them must be asked again."""
+        for pair in [p for p in self.known if (p[0], p[1]) in names and (p[0], p[2]) in names]:
+            del self.known[pair]
+            self.changed = True
+
+    def __call__(self, kind: str, a: str, b: str) -> bool:
+        pair = (kind, *sorted((a, b)))
+        found = self.known.get((pair[0], pair[1], pair[2]))
+        if found is None:
+            row = self.conn.execute(
+                "SELECT 1 FROM resolve_rows AS r JOIN resolve_units AS u ON u.id = r.unit_id"
+                " WHERE u.type = ? AND u.key = ? AND r.source_id IN (SELECT r2.source_id"
+                " FROM resolve_rows AS r2 JOIN resolve_units AS u2 ON u2.id = r2.unit_id"
+                " WHERE u2.type = ? AND u2.key = ?) LIMIT 1",
+                (kind, pair[1], kind, pair[2]),
+            ).fetchone()
+            found = self.known[(pair[0], pair[1], pair[2])] = row is not None
+            self.changed = True
+        return found
+
+    def save(self) -> None:
+        if self.changed:
+            self.conn.execute("DELETE FROM resolve_cooccur")
+            self.conn.executemany(
+                "INSERT INTO resolve_cooccur (type, a, b, yes) VALUES (?, ?, ?, ?)",
+                [(*pair, int(yes)) for pair, yes in self.known.items()],
+            )
+
+
+def _names_of(conn: sqlite3.Connection, rows: list[_Row]) -> set[tuple[str, str]]:
+    units = sorted({r.unit for r in rows})
+    names: set[tuple[str, str]] = set()
+    for chunk in _chunks(units):
+        names.update(
+            (r[0], r[1])
+            for r in conn.execute(
+                f"SELECT type, key FROM resolve_units WHERE id IN ({_marks(chunk)})", chunk
+            )
+        )
+    return names
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items: list[Any]) -> str:
+    return ", ".join("?" for _ in items)
+
+
+@dataclass(slots=True)
+class _Unit:
+    mention: NameMention  # stands for all of the unit's mentions: the first of them
+    count: int
+    votes: dict[int, tuple[int, int]]  # previous entity -> (mentions, first mention)
+
+
+def _load_units(conn: sqlite3.Connection) -> dict[int, _Unit]:
+    units: dict[int, _Unit] = {}
+    spellings = {
+        r[0]: r for r in conn.execute("SELECT id, type, clean, expansion FROM resolve_units")
+    }
+    for unit_id, entity_id, first, n in conn.execute(
+        "SELECT unit_id, entity_id, min(first_mention), sum(n) FROM resolve_rows"
+        " GROUP BY unit_id, entity_id"
+    ):
+        found = units.get(unit_id)
+        if found is None:
+            _, kind, clean, expansion = spellings[unit_id]
+            mention = NameMention(first, "", clean, kind, 0, 0, expansion or None)
+            found = units[unit_id] = _Unit(mention, 0, {})
+        elif first < found.mention.id:
+            found.mention = replace(found.mention, id=first)
+        found.count += n
+        found.votes[entity_id] = (n, first)
+    return units
+
+
+def _resolve_units(
+    conn: sqlite3.Connection, units: dict[int, _Unit], cooccur: _Cooccurrence
+) -> list[Cluster]:
+    by_stand = {u.mention.id: u for u in units.values()}
+    stand_of = {unit_id: u.mention.id for unit_id, u in units.items()}
+    apart = {frozenset(r) for r in conn.execute("SELECT DISTINCT a, b FROM resolve_apart")}
+    aliases = [
+        (r[0], r[1], (r[2], r[3], r[4]), stand_of[r[5]], stand_of[r[6]])
+        for r in conn.execute(
+            'SELECT mention_a, mention_b, source_id, start, "end", unit_a, unit_b'
+            " FROM resolve_aliases ORDER BY mention_a, mention_b"
+        )
+    ]
+    digest = Digest(apart, aliases, {m: u.count for m, u in by_stand.items()}, cooccur)
+    mentions = [by_stand[m].mention for m in sorted(by_stand)]
+    clusters = resolve(mentions, digest=digest)
+    overrides = conn.execute("SELECT action, args FROM entity_overrides ORDER BY id").fetchall()
+    by_ref: dict[MentionRef, int] = {}
+    for ref in _override_refs(conn):
+        row = conn.execute(
+            'SELECT id FROM mentions WHERE source_id = ? AND start = ? AND "end" = ?', ref
+        ).fetchone()
+        if row is not None and row[0] in by_stand:
+            by_ref[ref] = int(row[0])
+    texts = {m: u.mention.text for m, u in by_stand.items()}
+    counts = {m: u.count for m, u in by_stand.items()}
+    return _apply_overrides(clusters, overrides, by_ref, texts, counts)
+
+
+def _choose_id(votes: dict[int, tuple[int, int]], used: set[int], top: int) -> int:
+    """The id most of the cluster's mentions had (ties: the earliest mention's)."""
+    for entity_id, _ in sorted(votes.items(), key=lambda kv: (-kv[1][0], kv[1][1])):
+        if entity_id not in used:
+            return entity_id
+    return max([*used, top, 0]) + 1
+
+
+def _shape(cluster: Cluster, unit_ids: list[int]) -> str:
+    """What an entity is made of, compared to decide whether it needs rewriting."""
+    links = sorted(
+        (link.a, link.b, link.rule, link.score, list(link.evidence or ())) for link in cluster.links
+    )
+    return json.dumps([cluster.type, cluster.name, name_key(cluster.name), sorted(unit_ids), links])
+
+
+def update_resolution(store: Store, *, full: bool = False) -> Changes:
+    """Bring entities up to date with the sources, digesting only what changed.
+
+    ``full``: digest every source again (what ``historiograph resolve`` does); the
+    result is the same either way, only the cost differs.
+    """
+    conn = store.conn
+    with store.transaction():
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        for statement in _DIGEST_SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        state = conn.execute("SELECT value FROM resolve_meta WHERE name = 'overrides'").fetchone()
+        covered = conn.execute("SELECT count(*) FROM resolve_sources").fetchone()[0]
+        if state is None or state[0] != _override_state(conn) or (covered == 0):
+            full = True  # an override names mentions anew: every source is digested again
+        if full:
+            for table in _DIGEST_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM resolve_units")
+        gone_ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT source_id FROM resolve_sources WHERE source_id NOT IN"
+                " (SELECT id FROM sources) ORDER BY source_id"
+            )
+        ]
+        added_ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM sources WHERE id NOT IN (SELECT source_id FROM resolve_sources)"
+                " ORDER BY id"
+            )
+        ]
+        cooccur = _Cooccurrence(conn)
+        gone_rows: list[_Row] = []
+        for source_id in gone_ids:
+            rows = _forget_source(conn, source_id)
+            cooccur.gone(_names_of(conn, rows))
+            gone_rows.extend(rows)
+        refs = _override_refs(conn)
+        spellings: dict[tuple[Any, ...], int] = {}
+        for source_id in added_ids:
+            cooccur.added(_digest_source(conn, source_id, refs, spellings))
+        added_rows = [
+            _Row(source_id, r[0], r[1], json.loads(r[3]), r[2])
+            for source_id in ([] if full else added_ids)
+            for r in conn.execute(
+                "SELECT unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
+                " WHERE source_id = ?",
+                (source_id,),
+            )
+        ]
+        units = _load_units(conn)
+        clusters = _resolve_units(conn, units, cooccur)
+        cooccur.save()
+        changes = _write_entities(conn, units, clusters, gone_rows, added_rows, full=full)
+        conn.execute(
+            "INSERT OR REPLACE INTO resolve_meta (name, value) VALUES ('overrides', ?)",
+            (_override_state(conn),),
+        )
+    return Changes(tuple(added_ids), tuple(gone_ids), *changes, full)
+
+
+def _rows_of_units(conn: sqlite3.Connection, unit_ids: list[int]) -> list[_Row]:
+    rows: list[_Row] = []
+    for chunk in _chunks(unit_ids):
+        rows.extend(
+            _Row(r[0], r[1], r[2], json.loads(r[4]), r[3])
+            for r in conn.execute(
+                "SELECT source_id, unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
+                f" WHERE unit_id IN ({_marks(chunk)})",
+                chunk,
+            )
+        )
+    return rows
+
+
+def _write_entities(
+    conn: sqlite3.Connection,
+    units: dict[int, _Unit],
+    clusters: list[Cluster],
+    gone_rows: list[_Row],
+    added_rows: list[_Row],
+    *,
+    full: bool,
+) -> tuple[frozenset[int], frozenset[str], frozenset[int]]:
+    """Write the clusters as entities, rewriting only those whose shape changed."""
+    unit_of_stand = {u.mention.id: unit_id for unit_id, u in units.items()}
+    top = max((e for u in units.values() for e in u.votes), default=0)
+    used: set[int] = set()
+    entity_of_unit: dict[int, int] = {}
+    owner: dict[int, int] = {}  # unit -> entity holding the same-name links to its mentions
+    first_of: dict[int, int] = {}  # unit -> first mention of its name key (those links' a)
+    shapes: dict[int, str] = {}
+    made: dict[int, Cluster] = {}
+    for cluster in sorted(clusters, key=lambda c: min(c.mentions)):
+        votes: dict[int, tuple[int, int]] = {}
+        for stand in cluster.mentions:
+            for entity_id, (n, first) in units[unit_of_stand[stand]].votes.items():
+                had = votes.get(entity_id, (0, first))
+                votes[entity_id] = (had[0] + n, min(had[1], first))
+        entity_id = _choose_id(votes, used, top)
+        used.add(entity_id)
+        unit_ids = [unit_of_stand[m] for m in cluster.mentions]
+        for unit_id in unit_ids:
+            entity_of_unit[unit_id] = entity_id
+        for link in cluster.links:
+            if link.rule == "same-name":
+                unit_id = unit_of_stand[link.b]
+                owner[unit_id] = entity_id
+                first_of[unit_id] = link.a
+        shapes[entity_id] = _shape(cluster, unit_ids)
+        made[entity_id] = cluster
+    old = dict(conn.execute("SELECT entity_id, shape FROM resolve_clusters").fetchall())
+    if full:
+        for table in ("entity_links", "entities", "entity_aliases", "entity_merges"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM entity_events")
+        old = {}
+    rewrite = {e for e, shape in shapes.items() if old.get(e) != shape}
+    removed = set(old) - set(shapes)
+    moved_sources: set[str] = set()
+    texts = {
+        r[0]: r[1]
+        for chunk in _chunks(sorted({r.unit for r in [*gone_rows, *added_rows]}))
+        for r in conn.execute(
+            f"SELECT id, text FROM resolve_units WHERE id IN ({_marks(chunk)})", chunk
+        )
+    }
+    # Mentions gone with their sources: their links and their share of the kept entities'
+    # names and events. (First, as SQLite may give their ids to new mentions.)
+    for row in gone_rows:
+        conn.executemany(
+            "DELETE FROM entity_links WHERE mention_b = ? AND rule = 'same-name'",
+            [(m,) for m in row.ids],
+        )
+        if row.entity in shapes and row.entity not in rewrite:
+            conn.execute(
+                "UPDATE entity_aliases SET mentions = mentions - ?"
+                " WHERE entity_id = ? AND text = ?",
+                (len(row.ids), row.entity, texts[row.unit]),
+            )
+            conn.execute(
+                "DELETE FROM entity_events WHERE entity_id = ? AND source_id = ?",
+                (row.entity, row.source_id),
+            )
+    conn.execute("DELETE FROM entity_aliases WHERE mentions <= 0")
+    for entity_id in removed | rewrite:
+        for table, column in (
+            ("entity_links", "entity_id"),
+            ("entity_aliases", "entity_id"),
+            ("entity_merges", "entity_id"),
+            ("entity_events", "entity_id"),
+            ("resolve_clusters", "entity_id"),
+        ):
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
+        if entity_id in removed:
+            conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+    # Mentions of the new sources, in entities that keep their shape.
+    for row in added_rows:
+        entity_id = entity_of_unit[row.unit]
+        moved_sources.add(row.source_id)
+        if entity_id in rewrite:
+            continue  # rewritten whole below
+        conn.executemany(
+            "UPDATE mentions SET entity_id = ? WHERE id = ?", [(entity_id, m) for m in row.ids]
+        )
+        conn.execute(
+            "UPDATE resolve_rows SET entity_id = ? WHERE source_id = ? AND unit_id = ?",
+            (entity_id, row.source_id, row.unit),
+        )
+        holder = owner.get(row.unit)
+        if holder is not None:
+            conn.executemany(
+                "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score)"
+                " VALUES (?, ?, ?, 'same-name', 1.0)",
+                [(holder, first_of[row.unit], m) for m in row.ids if m != first_of[row.unit]],
+            )
+        conn.execute(
+            "INSERT INTO entity_aliases (entity_id, text, mentions) VALUES (?, ?, ?)"
+            " ON CONFLICT (entity_id, text) DO UPDATE SET mentions = mentions + excluded.mentions",
+            (entity_id, texts[row.unit], len(row.ids)),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_events"
+            " (entity_id, event_id, earliest, latest, source_id, start)"
+            " SELECT ?, e.id, e.earliest, e.latest, e.source_id, e.start"
+            " FROM event_mentions AS em JOIN events AS e ON e.id = em.event_id"
+            f" WHERE em.mention_id IN ({_marks(row.ids)})",
+            (entity_id, *row.ids),
+        )
+    # Entities whose units, links or name changed: written whole.
+    rewrite_units = sorted(u for u, e in entity_of_unit.items() if e in rewrite)
+    # A split leaves the same-name links to its mentions where they were: those units'
+    # mentions are needed to write the links too.
+    linked = {
+        unit_of_stand[link.b] for e in rewrite for link in made[e].links if link.rule == "same-name"
+    }
+    by_unit: dict[int, list[_Row]] = defaultdict(list)
+    for row in _rows_of_units(conn, sorted(set(rewrite_units) | linked)):
+        by_unit[row.unit].append(row)
+        entity_id = entity_of_unit[row.unit]
+        if entity_id in rewrite and row.entity != entity_id:
+            moved_sources.add(row.source_id)
+            conn.executemany(
+                "UPDATE mentions SET entity_id = ? WHERE id = ?",
+                [(entity_id, m) for m in row.ids],
+            )
+    for unit_id in rewrite_units:
+        conn.execute(
+            "UPDATE resolve_rows SET entity_id = ? WHERE unit_id = ?",
+            (entity_of_unit[unit_id], unit_id),
+        )
+    for entity_id in sorted(rewrite):
+        cluster = made[entity_id]
+        row = conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        values = (name_key(cluster.name), cluster.type, cluster.name, entity_id)
+        if row is None:
+            conn.execute("INSERT INTO entities (key, type, name, id) VALUES (?, ?, ?, ?)", values)
+        else:
+            conn.execute(
+                "UPDATE entities SET key = ?, type = ?, name = ?, latitude = NULL,"
+                " longitude = NULL, geo_confidence = NULL, geo_reason = NULL WHERE id = ?",
+                values,
+            )
+        links = []
+        for link in cluster.links:
+            if link.rule != "same-name":
+                links.append(_link_row(entity_id, link))
+                continue
+            for row_ in by_unit[unit_of_stand[link.b]]:
+                links.extend(
+                    (entity_id, link.a, m, "same-name", 1.0, None, None, None)
+                    for m in row_.ids
+                    if m != link.a
+                )
+        conn.executemany(
+            "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score,"
+            ' source_id, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            links,
+        )
+        conn.execute(
+            "INSERT INTO resolve_clusters (entity_id, shape) VALUES (?, ?)",
+            (entity_id, shapes[entity_id]),
+        )
+    _refresh_summaries(conn, sorted(rewrite))
+    # Provisional entities of the new mentions, and any other no mention points at.
+    conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM resolve_clusters)")
+    touched = rewrite | removed | {entity_of_unit[r.unit] for r in added_rows}
+    touched |= {r.entity for r in gone_rows}
+    return frozenset(touched), frozenset(moved_sources), frozenset(rewrite | removed)

@@ -351,7 +351,15 @@ def _run_batches(
     try:
         while True:
             while in_pool < _WINDOW_PER_JOB * jobs and (ahead := next(pending, None)):
-                window.append((ahead, pool.submit(_worker_prepare, ahead, settings)))
+                try:
+                    future = pool.submit(_worker_prepare, ahead, settings)
+                except (EOFError, OSError) as e:
+                    # The pool could not start a replacement worker (its forkserver lost
+                    # the child it forked): parse this batch here, then the rest as for
+                    # a broken pool.
+                    window.append((ahead, prepare_batch(ahead, settings, store.has_content)))
+                    raise BrokenProcessPool(f"cannot start a parse worker ({e})") from e
+                window.append((ahead, future))
                 in_pool += 1
             if not window:
                 break

@@ -98,3 +98,26 @@ def base_at_version(path: Path, version: int) -> sqlite3.Connection:
     for number, script in enumerate(MIGRATIONS[:version], start=1):
         conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
     return conn
+
+
+def djilas_claim(start: int, end: int, text: str, **changes: Any) -> Any:
+    """A claim of ``text[start:end]`` attributed to "Djilas" (``text`` must name him), for
+    the store tests that feed claims in by hand; ``changes`` override its fields."""
+    from historiograph.claims.model import Attribution, Claim, Cue, WorkReference
+
+    voice = Attribution(
+        "person", "Djilas", text.index("Djilas"), text.index("Djilas") + 6, 0, cue="according_to"
+    )
+    fields: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "attribution": voice,
+        "modality": "asserted",
+        "chain": [Attribution("author"), voice],
+        "cues": [Cue("according_to", "According to", 0, 12)],
+        "subjects": [0],
+        "citations": [WorkReference("inline", "x", 0, 3)],
+    }
+    fields.update(changes)
+    return Claim(**fields)

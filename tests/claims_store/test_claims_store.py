@@ -12,7 +12,7 @@ import pytest
 
 import historiograph.claims
 from historiograph.build import ingest_paths
-from historiograph.claims import MODALITIES, Attribution, Claim, ClaimSet, Cue, WorkReference
+from historiograph.claims import MODALITIES, Attribution, Claim, ClaimSet, WorkReference
 from historiograph.export.json_export import export_json
 from historiograph.ingest.pipeline import parse_text
 from historiograph.model import Extraction, Mention, ParsedSource
@@ -20,7 +20,7 @@ from historiograph.settings import Settings
 from historiograph.store.claims import ClaimRow, count_claims, query_claims
 from historiograph.store.database import Store, as_rows, source_id_for
 from historiograph.store.migrations import SCHEMA_VERSION
-from support import SAMPLE_DIR, CliResult, base_at_version
+from support import SAMPLE_DIR, CliResult, base_at_version, djilas_claim
 
 SAVICH = SAMPLE_DIR / "002_82ff1b24559abff5.txt"
 BALKAN_HQ = SAMPLE_DIR / "000_1b34a971712b6640.txt"
@@ -315,22 +315,7 @@ def _source_with(text: str, claims: list[Claim], path: str) -> ParsedSource:
 
 
 def _claim(start: int, end: int, text: str, **changes: Any) -> Claim:
-    voice = Attribution(
-        "person", "Djilas", text.index("Djilas"), text.index("Djilas") + 6, 0, cue="according_to"
-    )
-    fields: dict[str, Any] = {
-        "start": start,
-        "end": end,
-        "text": text[start:end],
-        "attribution": voice,
-        "modality": "asserted",
-        "chain": [Attribution("author"), voice],
-        "cues": [Cue("according_to", "According to", 0, 12)],
-        "subjects": [0],
-        "citations": [WorkReference("inline", "x", 0, 3)],
-    }
-    fields.update(changes)
-    return Claim(**fields)
+    return djilas_claim(start, end, text, **changes)
 
 
 def test_bad_claims_are_skipped_and_never_abort_the_batch(store: Store) -> None:

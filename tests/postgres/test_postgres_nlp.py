@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from historiograph.build import Prepared, prepare_batch, write_batch
-from historiograph.claims import Attribution, Claim, ClaimSet, Cue, WorkReference
+from historiograph.claims import Claim, ClaimSet
 from historiograph.errors import StoreError
 from historiograph.ingest.pipeline import parse_text
 from historiograph.model import Extraction, Mention, PackedClaims, ParsedSource, pack_claims
@@ -27,7 +27,7 @@ from historiograph.store.dialect import span_level, sql_connection, to_postgres
 from historiograph.store.postgres.copy import TableDigest, digest
 from historiograph.store.postgres.schema import TABLES
 from historiograph.store.postgres.store import PostgresStore
-from support import SAMPLE_FILES
+from support import SAMPLE_FILES, djilas_claim
 
 # What save_extraction, claims.py and profiles.py write, besides the source's own rows.
 EXTRACTION_TABLES = (
@@ -220,22 +220,8 @@ def _source_with(text: str, claims: list[Claim] | PackedClaims, path: str) -> Pa
 
 
 def _claim(start: int, end: int, text: str, **changes: Any) -> Claim:
-    voice = Attribution(
-        "person", "Djilas", text.index("Djilas"), text.index("Djilas") + 6, 0, cue="according_to"
-    )
-    fields: dict[str, Any] = {
-        "start": start,
-        "end": end,
-        "text": text[start:end],
-        "attribution": voice,
-        "modality": "asserted",
-        "chain": [Attribution("author"), voice],
-        "cues": [Cue("according_to", "According to", 0, 12)],
-        "subjects": [0, 0],  # one mention twice: INSERT OR IGNORE / ON CONFLICT DO NOTHING
-        "citations": [WorkReference("inline", "x", 0, 3)],
-    }
-    fields.update(changes)
-    return Claim(**fields)
+    # One mention twice: INSERT OR IGNORE / ON CONFLICT DO NOTHING.
+    return djilas_claim(start, end, text, **{"subjects": [0, 0], **changes})
 
 
 def test_bad_claims_are_skipped_alike_and_never_abort_the_batch(

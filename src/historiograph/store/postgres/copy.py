@@ -97,9 +97,7 @@ def _pg_rows(conn: psycopg.Connection[Any], table: str) -> Iterator[tuple[Any, .
     """A table's rows through a server-side cursor (the caller holds a transaction)."""
     with conn.cursor(name=f"read_{table}") as cursor:
         cursor.itersize = BATCH_ROWS
-        cursor.execute(
-            sql.SQL("SELECT {} FROM {}").format(_columns(table), sql.Identifier(table))
-        )
+        cursor.execute(sql.SQL("SELECT {} FROM {}").format(_columns(table), sql.Identifier(table)))
         yield from (tuple(row) for row in cursor)
 
 
@@ -168,13 +166,7 @@ def sqlite_to_postgres(path: str, url: str, *, replace: bool = False) -> CopyRep
                         ).format(sql.Identifier(table)),
                         (table,),
                     )
-                found = _pg_digests(conn)
-                if problems := _mismatches(copied, found):
-                    raise StoreError(
-                        f"{target.path}: the copy does not match its source, nothing kept "
-                        f"({'; '.join(problems)})"
-                    )
-                report.outcome, report.tables = "copied", found
+                _accept(report, target.path, copied, _pg_digests(conn))
         except psycopg.Error as e:
             raise StoreError(f"{target.path}: copy failed, nothing kept ({_reason(e)})") from e
         finally:
@@ -225,16 +217,22 @@ def postgres_to_sqlite(url: str, path: str, *, replace: bool = False) -> CopyRep
                     # Passages were inserted without the index (SQLite's store indexes per
                     # batch itself): build it from the table in one go.
                     out.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
-                    found = _sqlite_digests(out)
-                    if problems := _mismatches(copied, found):
-                        raise StoreError(
-                            f"{target.path}: the copy does not match its source, nothing kept "
-                            f"({'; '.join(problems)})"
-                        )
-                    report.outcome, report.tables = "copied", found
+                    _accept(report, target.path, copied, _sqlite_digests(out))
         except psycopg.Error as e:
             raise StoreError(f"{source.path}: copy failed, nothing kept ({_reason(e)})") from e
         return report
+
+
+def _accept(
+    report: CopyReport, where: str, copied: dict[str, TableDigest], found: dict[str, TableDigest]
+) -> None:
+    """Record a verified copy, or refuse it (raising inside the copy's transaction keeps
+    nothing) when what the target holds now differs from what was read."""
+    if problems := _mismatches(copied, found):
+        raise StoreError(
+            f"{where}: the copy does not match its source, nothing kept ({'; '.join(problems)})"
+        )
+    report.outcome, report.tables = "copied", found
 
 
 def _insert_table(

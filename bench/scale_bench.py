@@ -53,10 +53,10 @@ corpus, db, executor, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv
 start = time.perf_counter()
 with TreeWatcher() as workers, Store(db) as store:
     report = ingest_paths([corpus], store, jobs=jobs, executor=executor,
-                          settings=Settings(nlp=False))
+                          settings=Settings(nlp=False), keep_paths=False)
     elapsed = time.perf_counter() - start
 assert report.ok and report.stopped is None, (report.failed[:3], report.stopped)
-print(json.dumps({"seconds": elapsed, "added": len(report.added),
+print(json.dumps({"seconds": elapsed, "added": report.counts["added"],
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mb": workers.peak_rss_mb, "worker_cpu_s": workers.cpu_s}))
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from historiograph.build import IngestReport, ingest_paths
 from historiograph.errors import (
@@ -17,12 +17,16 @@ from historiograph.errors import (
     SourceError,
     StoreError,
 )
-from historiograph.export.json_export import export_json, write_json
 from historiograph.ingest.pipeline import parse_file, parse_text
 from historiograph.model import Edit, ParsedSource, Passage, SourceMetadata, Span
 from historiograph.settings import Settings
 from historiograph.store.database import SourceRow, Store
 from historiograph.store.search import SearchHit, search
+
+if TYPE_CHECKING:
+    from historiograph.export.json_export import export_json, write_json
+    from historiograph.nlp.extract import extract
+    from historiograph.nlp.pipeline import build_pipeline
 
 __version__ = "0.1.0"
 
@@ -55,11 +59,14 @@ __all__ = [
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-# The NLP entry points load spaCy, which takes a second or two: they are
-# imported on first use, so `import historiograph` and the CLI stay quick.
+# Imported on first use, so `import historiograph`, the CLI and every parse
+# worker stay quick: the NLP entry points load spaCy (a second or two), and the
+# export reads every part of the store (a tenth of a second of imports).
 _LAZY = {
     "build_pipeline": "historiograph.nlp.pipeline",
     "extract": "historiograph.nlp.extract",
+    "export_json": "historiograph.export.json_export",
+    "write_json": "historiograph.export.json_export",
 }
 
 

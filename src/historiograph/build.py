@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from historiograph.errors import SourceError, StoreError
-from historiograph.ingest.metadata import is_sidecar, read_sidecar, sidecar_path
+from historiograph.ingest.discover import Candidate, count_candidates, discover
+from historiograph.ingest.metadata import read_sidecar, sidecar_path
 from historiograph.ingest.pipeline import parse_bytes
-from historiograph.ingest.readers import kind_of, read_bytes
+from historiograph.ingest.readers import read_bytes
 from historiograph.model import ParsedSource
 from historiograph.settings import Settings
 from historiograph.store.database import SourceRows, Store, as_rows
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-_GLOB_CHARS = frozenset("*?[")
 _PARALLEL_FROM = 16  # files; fewer are parsed in-process
 _WINDOW_PER_JOB = 2
 _WORKER_NICENESS = 5
@@ -42,9 +43,17 @@ _BATCH_BYTES = 32 * 1024 * 1024
 EXECUTORS = ("local", "dask")  # worker processes of this machine, or a Dask cluster
 
 
+OUTCOMES = ("added", "replaced", "updated", "unchanged", "skipped", "failed")
+
+
 @dataclass(slots=True)
 class IngestReport:
-    """What happened to each input of one ingest run."""
+    """What happened to each input of one ingest run.
+
+    ``counts`` has how many inputs had each outcome. The lists name them; with
+    ``keep_paths`` off (``ingest_paths(..., keep_paths=False)``), only failures
+    and skips are listed, so a run over millions of files keeps no per-file state.
+    """
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
@@ -54,61 +63,18 @@ class IngestReport:
     failed: list[str] = field(default_factory=list)  # "path: reason"
     stopped: str | None = None  # why the batch stopped early (the store failed)
     resolution: object | None = None  # ResolutionSummary of the entity resolution that followed
+    keep_paths: bool = True
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
 
     @property
     def ok(self) -> bool:
         return not self.failed and self.stopped is None
 
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A file to ingest, or a reason an input named no usable file."""
-
-    path: Path | None
-    problem: str | None = None
-    skip: bool = False
-
-
-def discover(inputs: Iterable[str], *, exclude: Iterable[Path] = ()) -> Iterator[Candidate]:
-    """Files named by ``inputs`` (files, folders searched recursively, globs), in order.
-
-    Each file is yielded once; inputs that name nothing are yielded as problems.
-    Folder searches leave out hidden files and folders and the ``exclude``
-    paths (the knowledge base's own files, when it lives among the sources).
-    """
-    seen: set[Path] = {path.resolve() for path in exclude}
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            matches = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            explicit = False
-        elif path.exists() or path.is_symlink():
-            matches, explicit = [path], True
-        elif _GLOB_CHARS & set(raw):
-            matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
-            explicit = False
-            if not matches:
-                yield Candidate(None, f"{raw}: no files match this pattern")
-                continue
-        else:
-            yield Candidate(None, f"{raw}: no such file or directory")
-            continue
-        for match in matches:
-            key = match.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            if is_sidecar(match) and not explicit:
-                continue  # read together with the source it describes
-            if kind_of(match) is None:
-                yield Candidate(match, f"{match}: unsupported file type, skipped", skip=True)
-            else:
-                yield Candidate(match)
+    def note(self, outcome: str, detail: str) -> None:
+        """Record one input's outcome (one of ``OUTCOMES``)."""
+        self.counts[outcome] += 1
+        if self.keep_paths or outcome in ("skipped", "failed"):
+            getattr(self, outcome).append(detail)
 
 
 def ingest_paths(
@@ -120,6 +86,7 @@ def ingest_paths(
     jobs: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    keep_paths: bool = True,
 ) -> IngestReport:
     """Ingest every file ``inputs`` name into ``store``.
 
@@ -133,27 +100,29 @@ def ingest_paths(
     none for small. ``executor="dask"`` parses on a Dask cluster instead: the
     one at ``scheduler`` (``tcp://host:8786``), or a local one of ``jobs``
     worker processes.
+
+    Files are found as the run goes (folders are searched one listing at a
+    time) and only a bounded window of batches is in flight, so memory does
+    not grow with the number of files; ``keep_paths=False`` keeps the report
+    to counts (and the failures), for runs over millions of files.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r} (one of: {', '.join(EXECUTORS)})")
     settings = settings or Settings()
-    report = IngestReport()
+    report = IngestReport(keep_paths=keep_paths)
     own_files = [Path(store.path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
-    candidates = list(discover(inputs, exclude=own_files))
-    total = len(candidates)
-    files = [c.path for c in candidates if c.path is not None and c.problem is None]
-    for candidate in candidates:
-        if candidate.problem:
-            (report.skipped if candidate.skip else report.failed).append(candidate.problem)
-    done = total - len(files)
-    if on_progress and done:
-        on_progress(None, done, total)
+    # The total is only for the progress display: one more pass over the inputs, cheap
+    # next to parsing them, and only when someone shows it.
+    total = count_candidates(inputs, exclude=own_files) if on_progress else 0
+    progress = _Progress(on_progress, total)
+    files = _files(discover(inputs, exclude=own_files), report, progress)
+    head = list(itertools.islice(files, _PARALLEL_FROM))  # enough to choose the workers
     requested_jobs = jobs
     if jobs is None:
-        jobs = default_jobs(len(files))
+        jobs = default_jobs(len(head))
     if store.path == ":memory:":
         jobs = 0  # workers could not see an in-memory base
-    batches = _batches(files)
+    batches = _batches(itertools.chain(head, files))
     if executor == "dask":
         from historiograph.dask_executor import run_batches_on_dask
 
@@ -169,8 +138,9 @@ def ingest_paths(
     else:
         results = _run_batches(batches, store, settings, jobs)
     with store.bulk_load():
-        _record(results, batches, report, on_progress, done, total)
-    if settings.nlp and (report.added or report.replaced) and report.stopped is None:
+        _record(results, report, progress)
+    changed = report.counts["added"] or report.counts["replaced"]
+    if settings.nlp and changed and report.stopped is None:
         try:
             report.resolution = update_derived(store)
         except StoreError as e:
@@ -226,22 +196,39 @@ def _compare(store: Store) -> None:
         _log.exception("%s: sources not compared", store.path)
 
 
+class _Progress:
+    """Calls ``on_progress(path, done, total)`` as inputs are done, if anyone listens."""
+
+    def __init__(self, on_progress: Callable[[Path | None, int, int], None] | None, total: int):
+        self.on_progress, self.total, self.done = on_progress, total, 0
+
+    def advance(self, path: Path | None, count: int) -> None:
+        self.done += count
+        if self.on_progress and count:
+            self.on_progress(path, self.done, max(self.total, self.done))
+
+
+def _files(
+    candidates: Iterable[Candidate], report: IngestReport, progress: _Progress
+) -> Iterator[Path]:
+    """The files to parse; inputs that name none are reported as they are met."""
+    for candidate in candidates:
+        if candidate.problem:
+            report.note("skipped" if candidate.skip else "failed", candidate.problem)
+            progress.advance(None, 1)
+        elif candidate.path is not None:
+            yield candidate.path
+
+
 def _record(
-    results: Generator[BatchResult, None, None],
-    batches: list[list[Path]],
-    report: IngestReport,
-    on_progress: Callable[[Path | None, int, int], None] | None,
-    done: int,
-    total: int,
+    results: Generator[BatchResult, None, None], report: IngestReport, progress: _Progress
 ) -> None:
     """Add each batch's outcomes to the report as the batches are written."""
     try:
-        for batch, result in zip(batches, results, strict=False):
+        for result in results:
             for outcome, detail in result.outcomes:
-                getattr(report, outcome).append(detail)
-            done += len(batch)
-            if on_progress:
-                on_progress(batch[-1], done, total)
+                report.note(outcome, detail)
+            progress.advance(result.last, result.files)
             if result.stopped:
                 report.stopped = result.stopped
                 break
@@ -249,21 +236,22 @@ def _record(
         results.close()
 
 
-def _batches(files: list[Path]) -> list[list[Path]]:
-    """Consecutive runs of at most _BATCH_FILES files and about _BATCH_BYTES."""
-    batches: list[list[Path]] = []
+def _batches(files: Iterable[Path]) -> Iterator[list[Path]]:
+    """Consecutive runs of at most _BATCH_FILES files and about _BATCH_BYTES, as needed."""
+    batch: list[Path] = []
     size = 0
     for path in files:
         try:
             length = path.stat().st_size
         except OSError:
             length = 0  # reading it will fail and say why
-        if not batches or len(batches[-1]) >= _BATCH_FILES or size + length > _BATCH_BYTES:
-            batches.append([])
-            size = 0
-        batches[-1].append(path)
+        if batch and (len(batch) >= _BATCH_FILES or size + length > _BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(path)
         size += length
-    return batches
+    if batch:
+        yield batch
 
 
 def default_jobs(files: int) -> int:
@@ -279,6 +267,8 @@ class BatchResult:
 
     outcomes: list[tuple[str, str]] = field(default_factory=list)
     stopped: str | None = None
+    files: int = 0  # in the batch
+    last: Path | None = None  # the batch's last file, for the progress display
 
 
 # A parsed batch: each file's parsed record (None: its content is stored
@@ -306,7 +296,7 @@ def write_batch(store: Store, prepared: Prepared) -> BatchResult:
     A failure here is the store's own (disk full, read-only): it is reported
     once as ``stopped`` and nothing of the batch is kept.
     """
-    result = BatchResult()
+    result = BatchResult(files=len(prepared), last=prepared[-1][0] if prepared else None)
     parsed = [source for _, source in prepared if isinstance(source, SourceRows)]
     try:
         outcomes = iter(store.save_sources(parsed))
@@ -329,7 +319,7 @@ def write_batch(store: Store, prepared: Prepared) -> BatchResult:
 
 
 def _run_batches(
-    batches: list[list[Path]], store: Store, settings: Settings, jobs: int
+    batches: Iterable[list[Path]], store: Store, settings: Settings, jobs: int
 ) -> Generator[BatchResult, None, None]:
     """Run batches in order: parsed here or in ``jobs`` worker processes, written here.
 
@@ -345,19 +335,29 @@ def _run_batches(
     )
     # Batches in order, each parsed by a worker (a Future) or here (already Prepared). A
     # bounded window of them keeps memory flat however large the run.
-    window: deque[tuple[list[Path], Future[Prepared] | Prepared]] = deque()
+    window: deque[tuple[list[Path], Future[Prepared] | Prepared | None]] = deque()
     pending = iter(batches)
     in_pool = 0
+    starting: _PoolStart | None = None
     try:
+        # A worker takes about a second to be ready (the forkserver's imports and tables
+        # come first). Until one answers, the writer parses and writes the first batches
+        # itself, in order: batches queued for the pool meanwhile would hold back every
+        # write behind them. The pool then takes the batches ahead of the writer.
+        starting = _PoolStart(pool, jobs)
+        while not starting.ready() and (first := next(pending, None)):
+            yield write_batch(store, prepare_batch(first, settings, store.has_content))
+        starting.thread.join()
         while True:
             while in_pool < _WINDOW_PER_JOB * jobs and (ahead := next(pending, None)):
                 try:
                     future = pool.submit(_worker_prepare, ahead, settings)
-                except (EOFError, OSError) as e:
-                    # The pool could not start a replacement worker (its forkserver lost
-                    # the child it forked): parse this batch here, then the rest as for
-                    # a broken pool.
-                    window.append((ahead, prepare_batch(ahead, settings, store.has_content)))
+                except (EOFError, OSError, BrokenProcessPool) as e:
+                    # A worker died since the last submit, or the pool could not start a
+                    # replacement (its forkserver lost the child it forked). The batch
+                    # taken is in no one's hands: it joins the window unparsed, and the
+                    # rest goes as for a broken pool.
+                    window.append((ahead, None))
                     raise BrokenProcessPool(f"cannot start a parse worker ({e})") from e
                 window.append((ahead, future))
                 in_pool += 1
@@ -382,15 +382,50 @@ def _run_batches(
             prepared = item if isinstance(item, list) else None
             yield write_batch(store, prepared or prepare_batch(batch, settings, store.has_content))
     finally:
+        if starting is not None:
+            starting.thread.join()  # its submits must be over before the pool shuts
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _next_prepared(window: deque[tuple[list[Path], Future[Prepared] | Prepared]]) -> Prepared:
+class _PoolStart:
+    """Starts the pool's workers from a thread, and says when the first is ready.
+
+    The first worker's start waits for the forkserver to import and load what
+    workers need (about a second of CPU): in ``submit``, which would block the
+    writer for that long. From a thread, the writer spends it parsing.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, jobs: int) -> None:
+        self.probes: list[Future[bool]] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._start, args=(pool, jobs), name="historiograph-workers", daemon=True
+        )
+        self.thread.start()
+
+    def _start(self, pool: ProcessPoolExecutor, jobs: int) -> None:
+        try:
+            for _ in range(jobs):
+                self.probes.append(pool.submit(_worker_ready))
+        except BaseException as e:  # the pool could not start a worker: the writer is told
+            self.error = e
+
+    def ready(self) -> bool:
+        """Whether a worker answered; a pool that could not start raises BrokenProcessPool."""
+        if self.error is not None:
+            raise BrokenProcessPool(f"cannot start a parse worker ({self.error})") from self.error
+        return any(probe.done() for probe in self.probes)
+
+
+def _next_prepared(
+    window: deque[tuple[list[Path], Future[Prepared] | Prepared | None]],
+) -> Prepared:
     """The oldest batch's parse; it leaves the window only once it has one."""
     batch, item = window[0]
     if isinstance(item, list):
         window.popleft()
         return item
+    assert item is not None  # unparsed batches are only left for the broken-pool path
     try:
         prepared = item.result()
     except BrokenProcessPool:
@@ -488,6 +523,10 @@ def _worker_start(db_path: str) -> None:
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
     _worker_known = KnownContents(db_path)
+
+
+def _worker_ready() -> bool:
+    return _worker_known is not None
 
 
 def _worker_prepare(paths: list[Path], settings: Settings) -> Prepared:

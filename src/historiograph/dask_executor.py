@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,7 +72,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
 
 def run_batches_on_dask(
-    batches: list[list[Path]],
+    batches: Iterable[list[Path]],
     store: Store,
     settings: Settings,
     *,

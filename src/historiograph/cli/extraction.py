@@ -45,7 +45,7 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from historiograph.build import discover
+    from historiograph.ingest.discover import discover
     from historiograph.ingest.pipeline import parse_file
     from historiograph.nlp.extract import extract
     from historiograph.nlp.pipeline import default_pipeline

@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 jobs=args.jobs,
                 executor=args.executor,
                 scheduler=args.scheduler,
+                keep_paths=False,
             )
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
@@ -102,9 +103,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         print(
-            f"{len(report.added)} added, {len(report.replaced)} replaced, "
-            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-            f"{len(report.skipped)} skipped, {len(report.failed)} failed -> {args.db}"
+            ", ".join(f"{count} {outcome}" for outcome, count in report.counts.items())
+            + f" -> {args.db}"
         )
     return 0 if report.ok else 1
 
@@ -139,4 +139,5 @@ def _with_progress(
             jobs=args.jobs,
             executor=args.executor,
             scheduler=args.scheduler,
+            keep_paths=False,
         )

@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from historiograph.errors import SourceError
 from historiograph.ingest.boilerplate import Line, split_lines
 from historiograph.model import SourceMetadata, Span
@@ -280,6 +278,8 @@ def is_sidecar(path: Path) -> bool:
 
 def read_sidecar(path: Path) -> dict[str, Any]:
     """Validated overrides from a sidecar file; SourceError names what is wrong."""
+    import yaml  # here: most runs have no YAML sidecar, and every parse worker imports this
+
     try:
         raw = path.read_text("utf-8")
         data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)

@@ -53,6 +53,9 @@ _SNIPPET_OPTIONS = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=1
 _MARK_ALL_OPTIONS = f"StartSel={_OPEN}, StopSel={_CLOSE}, HighlightAll=true"
 # ts_headline marks each word of a phrase on its own; FTS5 marks the phrase as one range.
 _BETWEEN_MARKS = re.compile(f"{_CLOSE}(\\s+){_OPEN}")
+# Enough for the top-N sort of rank_cap rows of (id, tsvector) to stay in memory (about
+# 1 kB each); 4 MB, the default, sent the 20,000 of a common word to disk.
+_SEARCH_WORK_MEM = "64MB"
 _MIGRATION_LOCK = 0x68697374  # pg_advisory_xact_lock key: one migrating process at a time
 _SOURCE_COLUMNS = (
     "id, path, kind, title, authors, published, language, sha256, size_bytes, char_count, "
@@ -393,52 +396,59 @@ class PostgresStore:
         As in SQLite, at most the first rank_cap(query) matches in passage order are ranked, so a
         common word costs the same however large the base. Ranked by ts_rank (higher is
         better: ``score`` has the same sense as the SQLite store's negated bm25).
+
+        The tsquery is written into the statement (its words still bound parameters) and
+        planned for these values (``prepare=False``: never a generic plan), so the planner
+        sees from the tsvector statistics how common the words are: a word in most passages
+        is read in id order from the primary key and the scan stops after rank_cap matches,
+        where the GIN index would hand over every match for a sort. Headlines are made for
+        the page's rows only.
         """
         if limit < 1:
             raise QueryError(query, f"limit must be at least 1, not {limit}", "use --limit 10")
         tsquery = to_tsquery(query)
+        q = tsquery.sql
         statement = f"""
-            WITH q AS (SELECT {tsquery.sql} AS query),
-            matches AS (
-                SELECT p.id, p.tsv FROM passages AS p, q WHERE p.tsv @@ q.query
-                ORDER BY p.id LIMIT %s
-            ),
-            ranked AS (
-                SELECT m.id, ts_rank(m.tsv, q.query) AS score FROM matches AS m, q
-                ORDER BY score DESC, m.id LIMIT %s OFFSET %s
-            )
             SELECT r.id, r.score, p.source_id, p.start, p."end", s.title, s.path,
-                   ts_headline('{TS_CONFIG}', p.text, q.query, %s),
-                   ts_headline('{TS_CONFIG}', p.text, q.query, %s),
+                   ts_headline('{TS_CONFIG}', p.text, {q}, %s),
+                   ts_headline('{TS_CONFIG}', p.text, {q}, %s),
                    p.text
-            FROM ranked AS r
+            FROM (
+                SELECT m.id, ts_rank(m.tsv, {q}) AS score FROM (
+                    SELECT id, tsv FROM passages WHERE tsv @@ {q} ORDER BY id LIMIT %s
+                ) AS m
+                ORDER BY score DESC, m.id LIMIT %s OFFSET %s
+            ) AS r
             JOIN passages AS p ON p.id = r.id
-            JOIN sources AS s ON s.id = p.source_id, q
+            JOIN sources AS s ON s.id = p.source_id
             ORDER BY r.score DESC, r.id
         """
+        words = tsquery.params
         params = (
-            *tsquery.params,
+            *words,
+            _SNIPPET_OPTIONS,
+            *words,
+            _MARK_ALL_OPTIONS,
+            *words,
+            *words,
             searching.rank_cap(query),  # read per call (tests lower the caps); as SQLite ranks
             limit,
             max(offset, 0),
-            _SNIPPET_OPTIONS,
-            _MARK_ALL_OPTIONS,
         )
         try:
-            rows = self.conn.execute(statement, params).fetchall()
+            with self.conn.transaction():
+                # The GIN plan sorts up to rank_cap (id, tsvector) rows: in memory, not on disk.
+                self.conn.execute(f"SET LOCAL work_mem = '{_SEARCH_WORK_MEM}'")
+                rows = self.conn.execute(statement, params, prepare=False).fetchall()
+                located = self._locate(tsquery.operands, [(row[0], row[9]) for row in rows])
+                views = self._views({row[2] for row in rows})
         except psycopg.errors.SyntaxError as e:
             # The parser should make this unreachable; keep the promise of a one-line error.
             raise QueryError(query, _reason(e), "simplify the query") from e
         except psycopg.Error as e:
             raise StoreError(f"{self.path}: search failed ({_reason(e)})") from e
-        located = self._locate(tsquery.operands, [(row[0], row[9]) for row in rows])
-        views: dict[str, CleanView | None] = {}
         hits = []
         for passage_id, score, source_id, start, end, title, path, snippet, marked, text in rows:
-            if source_id not in views:
-                edits = self.edits(source_id)
-                original = self.original_text(source_id)
-                views[source_id] = CleanView(original, edits) if edits else None
             if marked.replace(_OPEN, "").replace(_CLOSE, "") != text:
                 # ts_headline rebuilt the text differently: its marker offsets would lie.
                 marked = text
@@ -471,6 +481,27 @@ class PostgresStore:
             )
         return hits
 
+    def _views(self, source_ids: set[str]) -> dict[str, CleanView | None]:
+        """Each source's clean view (None: no edits, offsets are the original's), read in two
+        statements for all of them: one per hit's source was most of a rare word's search."""
+        edits: dict[str, list[Edit]] = {source_id: [] for source_id in source_ids}
+        if not source_ids:
+            return {}
+        for source_id, start, end, replacement, kind in self.conn.execute(
+            'SELECT source_id, start, "end", replacement, kind FROM edits'
+            ' WHERE source_id = ANY(%s) ORDER BY source_id, start, "end"',
+            (sorted(source_ids),),
+        ):
+            edits[source_id].append(Edit(start, end, replacement, kind))
+        edited = sorted(source_id for source_id, found in edits.items() if found)
+        views: dict[str, CleanView | None] = dict.fromkeys(source_ids)
+        if edited:
+            for source_id, original in self.conn.execute(
+                "SELECT id, original FROM sources WHERE id = ANY(%s)", (edited,)
+            ):
+                views[source_id] = CleanView(original, edits[source_id])
+        return views
+
     def _locate(
         self, operands: tuple[tuple[str, bool], ...], passages: list[tuple[int, str]]
     ) -> dict[int, tuple[int, int]]:
@@ -483,10 +514,10 @@ class PostgresStore:
         """
         if not operands or not passages:
             return {}
-        words = [self._tokens(text) for text, _ in operands]
+        tokenized = self._tokens([text for text, _ in operands] + [text for _, text in passages])
+        words = tokenized[: len(operands)]
         found: dict[int, tuple[int, int]] = {}
-        for passage_id, text in passages:
-            tokens = self._tokens(text)
+        for (passage_id, text), tokens in zip(passages, tokenized[len(operands) :], strict=True):
             if not _tiles(tokens, text):
                 continue  # offsets unknown: the caller falls back to ts_headline's marks
             spans = _positions(tokens)
@@ -501,11 +532,24 @@ class PostgresStore:
                 found[passage_id] = best
         return found
 
-    def _tokens(self, text: str) -> list[tuple[str, str, list[str] | None]]:
+    def _tokens(self, texts: list[str]) -> list[list[tuple[str, str, list[str] | None]]]:
+        """ts_debug's tokens of each text, in one statement for all (one round trip per
+        passage cost more than the search's own query on a rare word)."""
+        tokens: list[list[tuple[str, str, list[str] | None]]] = [[] for _ in texts]
+        # WITH ORDINALITY numbers each text's tokens in the parser's order, which the
+        # positions are counted in; it also keeps ts_debug a function scan of its own.
         rows = self.conn.execute(
-            f"SELECT alias, token, lexemes FROM ts_debug('{TS_CONFIG}', %s)", (text,)
+            "SELECT t.n, d.alias, d.token, d.lexemes"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(text, n),"
+            f" LATERAL ts_debug('{TS_CONFIG}', t.text) WITH ORDINALITY"
+            "   AS d(alias, description, token, dictionaries, dictionary, lexemes, k)"
+            " ORDER BY t.n, d.k",
+            (texts,),
+            prepare=False,
         )
-        return [(alias, token, lexemes) for alias, token, lexemes in rows]
+        for n, alias, token, lexemes in rows:
+            tokens[n - 1].append((alias, token, lexemes))
+        return tokens
 
 
 # ts_debug gives a compound token (tito-stalin, a URL) and then its parts: the compound

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from historiograph.store.claims import ClaimRow, VoiceRow, query_claims
-from historiograph.store.database import Store
+from historiograph.store.claims import VoiceRow, count_claims, entity_names, query_claims
+from historiograph.store.opening import open_store
 
 # historiograph.claims.model.MODALITIES, spelled out: importing the claims package
 # loads spaCy, seconds a command that only reads the base should not pay (a test
@@ -54,7 +54,8 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
 
 
 def run_claims(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    # Either store: the readers speak both dialects (store/dialect.py).
+    with open_store(args.db, create=False) as store:
         rows = query_claims(
             store.conn,
             source=args.source,
@@ -67,8 +68,8 @@ def run_claims(args: argparse.Namespace) -> int:
             for row in rows:
                 print(json.dumps(row.as_json(), ensure_ascii=False))
             return 0
-        names = _entity_names(store, rows)
-        stored = int(store.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+        names = entity_names(store.conn, (entity for row in rows for entity in row.subjects))
+        stored = count_claims(store.conn)["total"]
     console = Console(
         highlight=False, soft_wrap=False, width=None if Console().is_terminal else 200
     )
@@ -107,18 +108,3 @@ def _voice(voice: VoiceRow) -> str:
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= _TEXT_LIMIT else flat[: _TEXT_LIMIT - 1] + "…"
-
-
-def _entity_names(store: Store, rows: list[ClaimRow]) -> dict[int, str]:
-    ids = sorted({entity for row in rows for entity in row.subjects})
-    names: dict[int, str] = {}
-    for first in range(0, len(ids), 500):
-        batch = ids[first : first + 500]
-        marks = ", ".join("?" for _ in batch)
-        names.update(
-            (int(r[0]), str(r[1]))
-            for r in store.conn.execute(
-                f"SELECT id, name FROM entities WHERE id IN ({marks})", batch
-            )
-        )
-    return names

@@ -8,7 +8,7 @@ import argparse
 import json
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,18 +16,20 @@ from rich.table import Table
 
 from historiograph.errors import HistoriographError
 from historiograph.store.database import Store
-from historiograph.store.knowledge import query_events
+from historiograph.store.knowledge import entity_detail, find_entities, query_events
+from historiograph.store.opening import open_store
 from historiograph.store.resolution import (
     ResolutionSummary,
     add_override,
     compute_relations,
-    entity_detail,
     entity_ref,
-    find_entities,
     geocode_places,
     mention_ref,
     resolve_entities,
 )
+
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -84,8 +86,9 @@ def _console() -> Console:
 
 
 def run_entities(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
-        rows = find_entities(store, name=args.name, kind=args.kind)[: args.limit]
+    # Either store: the readers speak both dialects (store/dialect.py).
+    with open_store(args.db, create=False) as store:
+        rows = find_entities(store.conn, name=args.name, kind=args.kind)[: args.limit]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
@@ -106,18 +109,18 @@ def run_entities(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entity_id(store: Store, value: str) -> int:
+def _entity_id(conn: AnyConnection, value: str) -> int:
     if value.isdigit():
         return int(value)
-    found = find_entities(store, name=value)
+    found = find_entities(conn, name=value)
     if not found:
         raise HistoriographError(f"no entity named {value!r} (try: historiograph entities --name)")
     return int(found[0]["id"])
 
 
 def run_entity(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
-        detail = entity_detail(store, _entity_id(store, args.entity))
+    with open_store(args.db, create=False) as store:
+        detail = entity_detail(store.conn, _entity_id(store.conn, args.entity))
         events = query_events(store.conn, entity_id=detail["id"])
     if args.json:
         detail["events"] = [asdict(e) for e in events]

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from historiograph.errors import HistoriographError, SourceError
-from historiograph.store.database import Store
+from historiograph.store.opening import open_store
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -114,7 +114,8 @@ def _bound(value: str | None, *, upper: bool) -> str | None:
 def run_timeline(args: argparse.Namespace) -> int:
     from historiograph.store.knowledge import query_events
 
-    with Store(args.db, create=False) as store:
+    # Either store: the readers speak both dialects (store/dialect.py).
+    with open_store(args.db, create=False) as store:
         events = query_events(
             store.conn,
             earliest=_bound(args.start, upper=False),

@@ -27,8 +27,8 @@ from historiograph.errors import HistoriographError, QueryError
 from historiograph.store.database import DEFAULT_DB
 from historiograph.store.opening import is_postgres_url
 
-# The commands that work on a postgresql:// --db (docs/postgresql.md); the others read or
-# write the NLP-derived tables through SQLite's SQL.
+# The commands that work on a postgresql:// --db (docs/postgresql.md); the others write the
+# derived tables (resolution, comparison) or read through code that speaks SQLite's SQL only.
 _POSTGRES_READY = {
     ingest.run,
     browse.run_sources,
@@ -37,6 +37,11 @@ _POSTGRES_READY = {
     export.run_json,
     export.run_graph,
     export.run_csv,
+    entities.run_entities,
+    entities.run_entity,
+    extraction.run_timeline,
+    claims.run_claims,
+    profile.run_profile,
 }
 
 
@@ -57,7 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"historiograph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (
-        ingest, browse, extraction, entities, claims, compare, profile, export, serve, migrate
+        ingest,
+        browse,
+        extraction,
+        entities,
+        claims,
+        compare,
+        profile,
+        export,
+        serve,
+        migrate,
     ):
         module.register(commands, _add_db)
     return parser

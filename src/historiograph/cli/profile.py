@@ -6,15 +6,19 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from historiograph.errors import HistoriographError
-from historiograph.store.database import Store
+from historiograph.store.dialect import sql_connection
+from historiograph.store.opening import open_store
 from historiograph.store.profiles import source_profiles
+
+if TYPE_CHECKING:
+    from historiograph.store.opening import AnyStore
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -38,16 +42,20 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
     profile.set_defaults(run=run_profile)
 
 
-def find_source(store: Store, given: str) -> str:
+_ESCAPE = "\\"  # LIKE's escape character in find_source's patterns
+
+
+def find_source(store: AnyStore, given: str) -> str:
     """The id of the one source ``given`` names: an id or its prefix, a path, or the start of
-    a file name."""
-    rows = store.conn.execute(
-        "SELECT id FROM sources WHERE id = ? OR path = ? OR id LIKE ? ESCAPE '\\'",
+    a file name. Either store: SQLite's LIKE on both (store/dialect.py)."""
+    db = sql_connection(store.conn)
+    rows = db.query(
+        f"SELECT id FROM sources WHERE id = ? OR path = ? OR {db.like('id', escape=_ESCAPE)}",
         (given, str(Path(given).resolve()), given.replace("\\", "\\\\").replace("%", "\\%") + "%"),
     ).fetchall()
     if not rows:
-        rows = store.conn.execute(
-            "SELECT id FROM sources WHERE path LIKE ? ESCAPE '\\'",
+        rows = db.query(
+            f"SELECT id FROM sources WHERE {db.like('path', escape=_ESCAPE)}",
             ("%/" + given.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
         ).fetchall()
     ids = sorted({row[0] for row in rows})
@@ -59,7 +67,7 @@ def find_source(store: Store, given: str) -> str:
 
 
 def run_profile(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         source_id = find_source(store, args.source)
         profiles = source_profiles(store.conn, source_id)
         title = store.source(source_id)

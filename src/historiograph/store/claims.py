@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +229,8 @@ def delete_claims(conn: sqlite3.Connection, source_id: str) -> None:
 
 
 # --- reading -----------------------------------------------------------------------------------
+# Either store's connection, through store/dialect.py: one SQL text, rows read by column
+# name on both drivers, ORDER BYs total and in byte order (see store/knowledge.py).
 
 
 @dataclass(slots=True)
@@ -335,7 +337,7 @@ _BATCH = 500  # claim ids per IN (...) list, well under SQLite's variable limit
 
 
 def query_claims(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     *,
     source: str | None = None,
     entity: str | None = None,
@@ -350,18 +352,20 @@ def query_claims(
     an entity ("Tito" finds those of "Josip Broz Tito"), matching claims about
     it (a subject) or voiced by it (the attribution or a link of the chain);
     ``attributed``: True for claims the source reports from another voice,
-    False for its own; ``exact_source``: ``source`` is a whole id, not a prefix.
+    False for its own; ``exact_source``: ``source`` is a whole id, not a prefix. ``conn``:
+    either store's connection (store/dialect.py).
     """
+    db = sql_connection(conn)
     sql = [
         f"SELECT {_CLAIM_COLUMNS} FROM claims AS c"
-        " LEFT JOIN mentions AS am ON am.id = c.attribution_mention_id WHERE 1"
+        " LEFT JOIN mentions AS am ON am.id = c.attribution_mention_id WHERE 1 = 1"
     ]
     params: list[Any] = []
     if source and exact_source:
         sql.append("AND c.source_id = ?")  # the index's order: no sort, no scan
         params.append(source)
     elif source:
-        sql.append("AND (c.source_id = ? OR c.source_id LIKE ?)")
+        sql.append(f"AND (c.source_id = ? OR {db.like('c.source_id')})")
         params.extend([source, source.replace("%", "").replace("_", "") + "%"])
     if modality:
         sql.append("AND c.modality = ?")
@@ -385,37 +389,55 @@ def query_claims(
             f" OR c.id IN (SELECT claim_id FROM claim_chain WHERE mention_id IN ({mentions})))"
         )
         params.extend(params_entity * 3)
-    sql.append('ORDER BY c.source_id, c.start, c."end", c.id')
+    sql.append('ORDER BY c.source_id COLLATE BINARY, c.start, c."end", c.id')
     if limit is not None:
         sql.append("LIMIT ?")
         params.append(max(0, limit))
-    rows = conn.execute(" ".join(sql), params).fetchall()
+    rows = db.query(" ".join(sql), params).fetchall()
     claims = [_claim_row(row) for row in rows]
-    _fill(conn, claims)
+    _fill(db, claims)
     return claims
 
 
-def iter_claims(conn: sqlite3.Connection) -> Iterator[ClaimRow]:
+def iter_claims(conn: AnyConnection) -> Iterator[ClaimRow]:
     """Every claim, one source at a time, so a large base is never held in memory."""
-    sources = [row[0] for row in conn.execute("SELECT id FROM sources ORDER BY path")]
+    db = sql_connection(conn)
+    sources = [row[0] for row in db.query("SELECT id FROM sources ORDER BY path COLLATE BINARY")]
     for source_id in sources:
-        yield from query_claims(conn, source=source_id, exact_source=True)
+        yield from query_claims(db, source=source_id, exact_source=True)
 
 
-def count_claims(conn: sqlite3.Connection) -> dict[str, int]:
+def count_claims(conn: AnyConnection) -> dict[str, int]:
     """Claims by modality, plus ``total`` and ``attributed``."""
+    db = sql_connection(conn)
     counts = {
         str(row[0]): int(row[1])
-        for row in conn.execute("SELECT modality, count(*) FROM claims GROUP BY modality")
+        for row in db.query("SELECT modality, count(*) FROM claims GROUP BY modality")
     }
     counts["total"] = sum(counts.values())
     counts["attributed"] = int(
-        conn.execute("SELECT count(*) FROM claims WHERE attribution_kind != 'author'").fetchone()[0]
+        db.query("SELECT count(*) FROM claims WHERE attribution_kind != 'author'").fetchone()[0]
     )
     return counts
 
 
-def _claim_row(row: sqlite3.Row) -> ClaimRow:
+def entity_names(conn: AnyConnection, entity_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these entities (the subjects of claims, say), by id."""
+    db = sql_connection(conn)
+    ids = sorted(set(entity_ids))
+    names: dict[int, str] = {}
+    for first in range(0, len(ids), _BATCH):
+        batch = ids[first : first + _BATCH]
+        marks = ", ".join("?" for _ in batch)
+        names.update(
+            (int(row[0]), str(row[1]))
+            for row in db.query(f"SELECT id, name FROM entities WHERE id IN ({marks})", batch)
+        )
+    return names
+
+
+def _claim_row(row: Any) -> ClaimRow:
+    """``row``: a ``sqlite3.Row`` or a ``dialect.NamedRow``, read by column name."""
     attrs = json.loads(row["attrs"])
     quotation = (
         (int(row["quotation_start"]), int(row["quotation_end"]))
@@ -444,14 +466,14 @@ def _claim_row(row: sqlite3.Row) -> ClaimRow:
     )
 
 
-def _fill(conn: sqlite3.Connection, claims: list[ClaimRow]) -> None:
+def _fill(db: SqlConnection, claims: list[ClaimRow]) -> None:
     """Add chains, subjects and citations, a few queries per batch of claims."""
     for first in range(0, len(claims), _BATCH):
         batch = {claim.id: claim for claim in claims[first : first + _BATCH]}
         marks = ", ".join("?" for _ in batch)
         ids = list(batch)
         chains: dict[int, list[VoiceRow]] = defaultdict(list)
-        for row in conn.execute(
+        for row in db.query(
             'SELECT l.claim_id, l.kind, l.text, l.start, l."end", l.cue, l.work, l.mention_id,'
             " m.entity_id FROM claim_chain AS l LEFT JOIN mentions AS m ON m.id = l.mention_id"
             f" WHERE l.claim_id IN ({marks}) ORDER BY l.claim_id, l.position",
@@ -469,16 +491,16 @@ def _fill(conn: sqlite3.Connection, claims: list[ClaimRow]) -> None:
                     work=json.loads(row["work"]) if row["work"] else None,
                 )
             )
-        for row in conn.execute(
+        for row in db.query(
             "SELECT s.claim_id, m.entity_id FROM claim_subjects AS s"
             " JOIN mentions AS m ON m.id = s.mention_id"
-            f" WHERE s.claim_id IN ({marks}) ORDER BY s.claim_id, m.start",
+            f" WHERE s.claim_id IN ({marks}) ORDER BY s.claim_id, m.start, s.mention_id",
             ids,
         ):
             subjects = batch[row["claim_id"]].subjects
             if row["entity_id"] not in subjects:  # one entity named twice is one subject
                 subjects.append(row["entity_id"])
-        for row in conn.execute(
+        for row in db.query(
             'SELECT c.claim_id, c.kind, c.text, c.start, c."end", c.title, c.mention_id,'
             " m.entity_id FROM claim_citations AS c LEFT JOIN mentions AS m ON m.id = c.mention_id"
             f" WHERE c.claim_id IN ({marks}) ORDER BY c.claim_id, c.position",

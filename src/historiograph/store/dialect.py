@@ -1,6 +1,7 @@
-"""One interface over a SQLite or a PostgreSQL connection, for the modules that write rows.
+"""One interface over a SQLite or a PostgreSQL connection, for the modules that write and
+read the NLP-derived rows.
 
-The writers of the NLP-derived tables (store/knowledge.py, claims.py, profiles.py) keep one
+The writers and readers of those tables (store/knowledge.py, claims.py, profiles.py) keep one
 copy of each statement, in SQLite's SQL; :func:`sql_connection` wraps the connection they
 are given, once, in the dialect it speaks:
 
@@ -11,6 +12,14 @@ are given, once, in the dialect it speaks:
   ``INSERT OR IGNORE INTO …`` becomes ``INSERT INTO … ON CONFLICT DO NOTHING``; a new row's
   id comes from ``RETURNING id`` instead of ``cursor.lastrowid``.
 
+Readers (:meth:`SqlConnection.query`) get rows that read by position and by column name on
+both drivers (``sqlite3.Row``, which the SQLite store sets; :class:`NamedRow` on PostgreSQL).
+Where the two databases' SQL cannot be one text, the difference is kept here:
+``COLLATE BINARY`` (SQLite's byte order) becomes ``COLLATE "C"``, the same order whatever the
+database's locale; :meth:`SqlConnection.like` gives SQLite's ``LIKE`` (ASCII letters match
+either case, no escape character unless one is named); :attr:`SqlConnection.insertion_order`
+names the order in which a table without a key was written.
+
 psycopg is never imported here: a connection is recognised by its type's module, so the
 SQLite path needs no ``postgres`` extra.
 """
@@ -20,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -106,6 +115,85 @@ class SqlConnection:
             return self.conn.transaction()  # nested in the caller's transaction: a SAVEPOINT
         return nullcontext()
 
+    # -- reading -----------------------------------------------------------------------
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run a reader's statement; its rows read by position and by column name alike.
+
+        SQLite: the connection's own rows (the store sets ``sqlite3.Row``), exactly as
+        before. PostgreSQL: :class:`NamedRow`, which reads as ``sqlite3.Row`` does, so the
+        readers index, unpack and ``dict()`` a row the same way on both.
+        """
+        if self.postgres:
+            with _statement():
+                cursor = self.conn.cursor(row_factory=_named_rows)
+                return cursor.execute(to_postgres(statement), tuple(params))  # type: ignore[no-any-return]
+        return self.conn.execute(statement, params)  # type: ignore[no-any-return]
+
+    def like(self, column: str, *, escape: str | None = None) -> str:
+        """``column LIKE ?`` as SQLite means it, for one ``?`` that holds the pattern.
+
+        SQLite's LIKE folds the case of ASCII letters only (``Verlaci`` matches ``verlaci``,
+        ``Ë`` never matches ``ë``) and has no escape character unless ``ESCAPE`` names one.
+        PostgreSQL's is case-sensitive and takes a backslash as its escape by default; so
+        there both sides are folded by ``translate`` over A-Z (not ``lower``, which folds
+        every letter the locale knows) and ``ESCAPE ''`` turns the backslash off.
+        """
+        if not self.postgres:
+            return f"{column} LIKE ?" + (f" ESCAPE '{escape}'" if escape else "")
+        fold = f"'{_ASCII_UPPER}', '{_ASCII_UPPER.lower()}'"
+        return f"translate({column}, {fold}) LIKE translate(?, {fold}) ESCAPE '{escape or ''}'"
+
+    @property
+    def insertion_order(self) -> str:
+        """What orders a key-less table's rows as they were written (``entity_links``).
+
+        SQLite lists such rows by ``rowid``. PostgreSQL has no rowid; ``ctid`` is the
+        physical order, which is the order written for a table filled once and never
+        updated in place (as ``migrate``'s COPY fills it, in SQLite's rowid order).
+        """
+        return "ctid" if self.postgres else "rowid"
+
+
+class NamedRow:
+    """A PostgreSQL row read as ``sqlite3.Row`` is: ``row[0]``, ``row["name"]``, ``keys()``,
+    iteration over its values (so ``dict(row)`` and ``a, b = row`` work as on SQLite)."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, values: Sequence[Any], names: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._names = names
+
+    def __getitem__(self, key: int | str) -> Any:
+        if isinstance(key, str):
+            return self._values[self._names[key]]
+        return self._values[key]
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"NamedRow({dict(zip(self._names, self._values, strict=False))!r})"
+
+
+def _named_rows(cursor: Any) -> Callable[[Sequence[Any]], NamedRow]:
+    """psycopg's row factory for :class:`NamedRow`: the column names are read once per
+    result, from the cursor's description."""
+    names: dict[str, int] = {}
+    for index, column in enumerate(cursor.description or ()):
+        names.setdefault(column.name, index)  # a repeated name: the first, as sqlite3.Row
+    return lambda values: NamedRow(values, names)
+
+
+_ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
 
 class UnfitValue(ValueError):
     """A parameter psycopg could not send (a type it cannot adapt, a count that is wrong):
@@ -138,20 +226,23 @@ def sql_connection(conn: AnyConnection) -> SqlConnection:
     raise TypeError(f"not a SQLite or psycopg connection: {type(conn).__name__}")
 
 
-# A quoted string or identifier (kept as it is), or a character the rewrite changes.
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[?%]")
+# A quoted string or identifier (kept as it is), or what the rewrite changes: a character,
+# or SQLite's byte-order collation (PostgreSQL's "C" is the same order, whatever the locale).
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[?%]|\bCOLLATE\s+BINARY\b", re.IGNORECASE)
 _OR_IGNORE = re.compile(r"^(\s*)INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
 def to_postgres(statement: str) -> str:
-    """``statement`` (SQLite's SQL, as the writers use it) in PostgreSQL's terms."""
+    """``statement`` (SQLite's SQL, as the writers and readers use it) in PostgreSQL's terms."""
     ignore = _OR_IGNORE.match(statement)
     if ignore:
         statement = f"{ignore.group(1)}INSERT INTO{statement[ignore.end() :]}"
 
     def rewrite(match: re.Match[str]) -> str:
         token = match.group(0)
+        if token[0] in "cC":
+            return 'COLLATE "C"'
         return {"?": "%s", "%": "%%"}.get(token, token)
 
     statement = _TOKENS.sub(rewrite, statement)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from historiograph.errors import HistoriographError
 from historiograph.model import Extraction
 from historiograph.nlp.names import name_key
 from historiograph.store.claims import delete_claims, save_claims
-from historiograph.store.dialect import span_level, sql_connection
+from historiograph.store.dialect import SqlConnection, span_level, sql_connection
 from historiograph.store.profiles import save_profiles
 
 if TYPE_CHECKING:
@@ -139,16 +141,24 @@ class EventRow:
     places: list[int] = field(default_factory=list)
 
 
-def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+# --- reading ----------------------------------------------------------------------------------
+# One SQL text for both stores, run through store/dialect.py (``conn``: either store's
+# connection). Every ORDER BY is total (ties broken by an id, in the order SQLite's indexes
+# gave them before), and text sorts and compares in byte order, so both stores list the same
+# rows in the same order whatever the PostgreSQL database's locale.
+
+
+def iter_entities(conn: AnyConnection) -> Iterator[dict[str, Any]]:
     """Entities with their aliases and mentions, in the JSON contract's shape."""
-    entities = conn.execute(
+    db = sql_connection(conn)
+    entities = db.query(
         "SELECT id, type, name, latitude, longitude, geo_confidence FROM entities"
-        " ORDER BY type, key, id"
+        " ORDER BY type COLLATE BINARY, key COLLATE BINARY, id"
     )
     for entity in entities.fetchall():
-        mentions = conn.execute(
+        mentions = db.query(
             'SELECT id, source_id, start, "end", text FROM mentions WHERE entity_id = ?'
-            " ORDER BY source_id, start",
+            " ORDER BY source_id COLLATE BINARY, start, id",
             (entity["id"],),
         ).fetchall()
         aliases = sorted({m["text"] for m in mentions} - {entity["name"]})
@@ -179,11 +189,7 @@ def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
                     "score": link["score"],
                     "mentions": [spans.get(link["mention_a"]), spans.get(link["mention_b"])],
                 }
-                for link in conn.execute(
-                    "SELECT rule, score, mention_a, mention_b FROM entity_links"
-                    " WHERE entity_id = ?",
-                    (entity["id"],),
-                )
+                for link in _entity_links(db, entity["id"], "rule, score, mention_a, mention_b")
                 # A merge of two identical spellings says nothing a reviewer needs.
                 if spans.get(link["mention_a"], {}).get("text")
                 != spans.get(link["mention_b"], {}).get("text")
@@ -191,8 +197,123 @@ def iter_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         }
 
 
+def _entity_links(db: SqlConnection, entity_id: int, columns: str) -> list[Any]:
+    """An entity's merge links in the order the resolver wrote them (the table has no key)."""
+    return db.query(
+        f"SELECT {columns} FROM entity_links WHERE entity_id = ? ORDER BY {db.insertion_order}",
+        (entity_id,),
+    ).fetchall()
+
+
+def find_entities(
+    conn: AnyConnection, *, name: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Entities with their mention counts, filtered by type and by a name or alias.
+
+    The ``entities`` and ``entity`` commands' reader, on either store; what
+    ``store/resolution.py: find_entities`` returns for a SQLite store (a test keeps the two
+    equal).
+    """
+    db = sql_connection(conn)
+    sql = (
+        "SELECT e.id, e.type, e.name, count(m.id) AS mentions, e.latitude, e.longitude,"
+        " e.geo_confidence FROM entities AS e"
+        " JOIN mentions AS m ON m.entity_id = e.id WHERE 1 = 1"
+    )
+    params: list[Any] = []
+    if kind:
+        sql += " AND e.type = ?"
+        params.append(kind)
+    if name:
+        key = name_key(name)
+        sql += (
+            " AND e.id IN (SELECT entity_id FROM mentions WHERE text = ? UNION"
+            f" SELECT id FROM entities WHERE key = ? OR {db.like('key')})"
+        )
+        params.extend([name, key, f"%{key}%"])
+    # GROUP BY e.id alone: the other columns depend on the key (PostgreSQL checks that).
+    sql += " GROUP BY e.id ORDER BY mentions DESC, e.name COLLATE BINARY, e.id"
+    return [dict(row) for row in db.query(sql, params)]
+
+
+def entity_detail(conn: AnyConnection, entity_id: int) -> dict[str, Any]:
+    """An entity's names, mentions in context, merge evidence and relations, on either store.
+
+    What ``store/resolution.py: entity_detail`` returns for a SQLite store (a test keeps the
+    two equal).
+    """
+    db = sql_connection(conn)
+    row = db.query(
+        "SELECT id, type, name, latitude, longitude, geo_confidence, geo_reason FROM entities"
+        " WHERE id = ?",
+        (entity_id,),
+    ).fetchone()
+    if row is None:
+        raise HistoriographError(f"no entity with id {entity_id}")
+    # 60 characters of context either side: substr counts from 1, and a mention near the
+    # start of its source gets its context from the first character (CASE, not SQLite's
+    # max() scalar, which PostgreSQL spells greatest()). CAST: PostgreSQL's substr takes
+    # integers, not the BIGINT offsets.
+    mentions = db.query(
+        'SELECT m.id, m.source_id, m.start, m."end", m.text,'
+        " substr(s.original, CAST(CASE WHEN m.start > 59 THEN m.start - 59 ELSE 1 END"
+        ' AS INTEGER), CAST(m."end" - m.start + 120 AS INTEGER)) AS context,'
+        " CASE WHEN m.start > 60 THEN m.start - 60 ELSE 0 END AS context_start"
+        " FROM mentions AS m JOIN sources AS s ON s.id = m.source_id"
+        " WHERE m.entity_id = ? ORDER BY m.source_id COLLATE BINARY, m.start, m.id",
+        (entity_id,),
+    ).fetchall()
+    aliases: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        aliases[m["text"]] += 1
+    links = _entity_links(
+        db, entity_id, 'mention_a, mention_b, rule, score, source_id, start, "end"'
+    )
+    texts = {m["id"]: m["text"] for m in mentions}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "name": row["name"],
+        "aliases": dict(sorted(aliases.items(), key=lambda kv: -kv[1])),
+        "coordinates": (
+            [row["latitude"], row["longitude"]] if row["latitude"] is not None else None
+        ),
+        "geocoding": (
+            {"confidence": row["geo_confidence"], "reason": row["geo_reason"]}
+            if row["type"] == "place"
+            else None
+        ),
+        "relations": [
+            dict(r)
+            for r in db.query(
+                "SELECT r.type, r.weight, e.id AS other, e.name AS other_name FROM relations AS r"
+                " JOIN entities AS e"
+                " ON e.id = CASE WHEN r.source = ? THEN r.target ELSE r.source END"
+                " WHERE r.source = ? OR r.target = ?"
+                # Ties as SQLite listed them before the order was spelled out: the
+                # relations from the entity first, then those to it, each by id.
+                " ORDER BY r.weight DESC, CASE WHEN r.source = ? THEN 0 ELSE 1 END, r.id"
+                " LIMIT 50",
+                (entity_id, entity_id, entity_id, entity_id),
+            )
+        ],
+        "mentions": [dict(m) for m in mentions],
+        "merges": [
+            {
+                "rule": link["rule"],
+                "score": link["score"],
+                "between": [texts.get(link["mention_a"]), texts.get(link["mention_b"])],
+                "evidence": (
+                    [link["source_id"], link["start"], link["end"]] if link["source_id"] else None
+                ),
+            }
+            for link in links
+        ],
+    }
+
+
 def query_events(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     *,
     earliest: str | None = None,
     latest: str | None = None,
@@ -200,21 +321,25 @@ def query_events(
     source: str | None = None,
     entity_id: int | None = None,
 ) -> list[EventRow]:
-    """Events in chronological order (uncertain dates by their earliest bound)."""
+    """Events in chronological order (uncertain dates by their earliest bound), on either
+    store."""
+    db = sql_connection(conn)
+    # CAST: PostgreSQL's substr takes integers, not the BIGINT offsets.
     sql = [
         'SELECT e.id, e.source_id, e.edtf, e.earliest, e.latest, e.label, e.start, e."end",'
-        ' substr(s.original, e.start + 1, e."end" - e.start) AS text'
-        " FROM events AS e JOIN sources AS s ON s.id = e.source_id WHERE 1"
+        ' substr(s.original, CAST(e.start + 1 AS INTEGER), CAST(e."end" - e.start AS INTEGER))'
+        " AS text FROM events AS e JOIN sources AS s ON s.id = e.source_id WHERE 1 = 1"
     ]
     params: list[Any] = []
+    # The bounds are ISO days compared as text, so in byte order on both stores.
     if earliest:
-        sql.append("AND e.latest >= ?")
+        sql.append("AND e.latest COLLATE BINARY >= ?")
         params.append(earliest)
     if latest:
-        sql.append("AND e.earliest <= ?")
+        sql.append("AND e.earliest COLLATE BINARY <= ?")
         params.append(latest)
     if source:
-        sql.append("AND (e.source_id = ? OR e.source_id LIKE ?)")
+        sql.append(f"AND (e.source_id = ? OR {db.like('e.source_id')})")
         params.extend([source, source + "%"])
     if entity_id is not None:
         sql.append(
@@ -231,24 +356,28 @@ def query_events(
             " WHERE text = ?))"
         )
         params.extend([name_key(entity), entity])
-    sql.append("ORDER BY e.earliest, e.latest, e.source_id, e.start")
-    rows = conn.execute(" ".join(sql), params).fetchall()
-    # sqlite3.Row is no dict: its keys() is the way to its column names.
+    sql.append(
+        "ORDER BY e.earliest COLLATE BINARY, e.latest COLLATE BINARY,"
+        " e.source_id COLLATE BINARY, e.start, e.id"
+    )
+    rows = db.query(" ".join(sql), params).fetchall()
+    # Neither row type is a dict: keys() is the way to its column names.
     events = [EventRow(**{key: row[key] for key in row.keys()}) for row in rows]  # noqa: SIM118
     for event in events:
-        for role, entity_id in conn.execute(
+        for role, entity_id in db.query(
             "SELECT em.role, m.entity_id FROM event_mentions AS em"
-            " JOIN mentions AS m ON m.id = em.mention_id WHERE em.event_id = ? ORDER BY m.start",
+            " JOIN mentions AS m ON m.id = em.mention_id WHERE em.event_id = ?"
+            " ORDER BY m.start, em.mention_id, em.role COLLATE BINARY",
             (event.id,),
         ):
             (event.participants if role == "participant" else event.places).append(entity_id)
     return events
 
 
-def source_dates(conn: sqlite3.Connection, source_id: str) -> list[dict[str, Any]]:
+def source_dates(conn: AnyConnection, source_id: str) -> list[dict[str, Any]]:
     """A source's temporal expressions with their EDTF values, in text order."""
-    rows = conn.execute(
-        'SELECT start, "end", text, edtf FROM dates WHERE source_id = ? ORDER BY start',
+    rows = sql_connection(conn).query(
+        'SELECT start, "end", text, edtf FROM dates WHERE source_id = ? ORDER BY start, id',
         (source_id,),
     )
     return [dict(zip(("start", "end", "text", "edtf"), row, strict=True)) for row in rows]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from historiograph.store.dialect import sql_connection
@@ -32,19 +31,20 @@ def save_profiles(conn: AnyConnection, source_id: str, profiles: list[dict[str, 
     )
 
 
-def source_profiles(conn: sqlite3.Connection, source_id: str) -> list[dict[str, Any]]:
-    """A source's profiles, host first; empty when it was ingested without NLP."""
-    rows = conn.execute(
+def source_profiles(conn: AnyConnection, source_id: str) -> list[dict[str, Any]]:
+    """A source's profiles, host first; empty when it was ingested without NLP. ``conn``:
+    either store's connection (store/dialect.py)."""
+    rows = sql_connection(conn).query(
         "SELECT data FROM profiles WHERE source_id = ? ORDER BY position", (source_id,)
     )
     return [json.loads(row[0]) for row in rows]
 
 
-def all_profiles(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def all_profiles(conn: AnyConnection) -> dict[str, list[dict[str, Any]]]:
     """Every source's profiles, by source id."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for source_id, data in conn.execute(
-        "SELECT source_id, data FROM profiles ORDER BY source_id, position"
+    for source_id, data in sql_connection(conn).query(
+        "SELECT source_id, data FROM profiles ORDER BY source_id COLLATE BINARY, position"
     ):
         found.setdefault(source_id, []).append(json.loads(data))
     return found

@@ -110,9 +110,7 @@ def test_reading_a_missing_database_does_not_create_it(tmp_path: Path) -> None:
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_sidecar_overrides_metadata_and_updates_in_place(
-    any_store: Any, sample_copy: Path
-) -> None:
+def test_sidecar_overrides_metadata_and_updates_in_place(any_store: Any, sample_copy: Path) -> None:
     store = any_store
     source = sample_copy / SAMPLE_FILES[1].name
     ingest_paths([str(source)], store, settings=_settings(store))

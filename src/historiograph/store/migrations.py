@@ -374,6 +374,71 @@ MIGRATIONS: list[str] = [
     END;
     CREATE INDEX events_by_span ON events(span_level, earliest, latest, source_id, start, id);
     """,
+    # 14: what incremental updates keep per source, so that adding or deleting sources
+    # reads those sources again and not the whole corpus (store/resolution.py): each
+    # source's distinct spellings for entity resolution (resolve_*), its share of each
+    # relation (relation_parts) and of each place's geocoding (geocode_parts). Bases made
+    # before this migration may have them already (they were once made on first use), so
+    # every statement is IF NOT EXISTS. Derived data only: deleting their rows makes the
+    # next update a full one.
+    """
+    CREATE TABLE IF NOT EXISTS resolve_units (
+        id        INTEGER PRIMARY KEY,
+        type      TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        clean     TEXT NOT NULL,
+        expansion TEXT NOT NULL,             -- '' for none
+        carve     INTEGER NOT NULL,          -- the mention an override names, else 0
+        key       TEXT NOT NULL,
+        UNIQUE (type, text, clean, expansion, carve)
+    );
+    CREATE TABLE IF NOT EXISTS resolve_rows (
+        source_id     TEXT NOT NULL,
+        unit_id       INTEGER NOT NULL,
+        first_mention INTEGER NOT NULL,
+        n             INTEGER NOT NULL,
+        entity_id     INTEGER NOT NULL,      -- of its mentions, as last resolved
+        mention_ids   TEXT NOT NULL          -- JSON list
+    );
+    CREATE INDEX IF NOT EXISTS resolve_rows_by_source ON resolve_rows(source_id);
+    CREATE INDEX IF NOT EXISTS resolve_rows_by_unit
+        ON resolve_rows(unit_id, entity_id, first_mention, n);
+    CREATE TABLE IF NOT EXISTS resolve_apart (
+        source_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS resolve_apart_by_source ON resolve_apart(source_id);
+    CREATE INDEX IF NOT EXISTS resolve_apart_by_pair ON resolve_apart(a, b);
+    CREATE TABLE IF NOT EXISTS resolve_aliases (
+        source_id TEXT NOT NULL, mention_a INTEGER NOT NULL, mention_b INTEGER NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, unit_a INTEGER NOT NULL,
+        unit_b INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS resolve_aliases_by_source ON resolve_aliases(source_id);
+    CREATE TABLE IF NOT EXISTS resolve_cooccur (
+        type TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, yes INTEGER NOT NULL,
+        PRIMARY KEY (type, a, b)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS resolve_sources (source_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS resolve_clusters (
+        entity_id INTEGER PRIMARY KEY, shape TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS resolve_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS entity_links_by_mention ON entity_links(mention_b);
+    CREATE TABLE IF NOT EXISTS relation_parts (
+        source_id TEXT NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, type TEXT NOT NULL,
+        weight INTEGER NOT NULL, evidence TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS relation_parts_by_source ON relation_parts(source_id);
+    CREATE INDEX IF NOT EXISTS relation_parts_by_pair ON relation_parts(a, b, type, source_id);
+    CREATE TABLE IF NOT EXISTS geocode_parts (
+        source_id TEXT NOT NULL, entity_id INTEGER NOT NULL, name TEXT NOT NULL,
+        n INTEGER NOT NULL, hit INTEGER NOT NULL, latitude REAL, longitude REAL,
+        confidence REAL, reason TEXT
+    );
+    CREATE INDEX IF NOT EXISTS geocode_parts_by_source ON geocode_parts(source_id);
+    CREATE INDEX IF NOT EXISTS geocode_parts_by_entity
+        ON geocode_parts(entity_id, hit DESC, n DESC, source_id);
+    """,
 ]
 
 # The longest span, in days, of each bounded level of migration 13 (level 4: any longer, or

@@ -30,6 +30,7 @@ from historiograph.resolve.resolver import (
     side_by_side,
     stated_aliases,
 )
+from historiograph.store import knowledge
 from historiograph.store.database import Store
 
 MentionRef = tuple[str, int, int]
@@ -179,89 +180,12 @@ def find_entities(
     store: Store, *, name: str | None = None, kind: str | None = None
 ) -> list[dict[str, Any]]:
     """Entities with their mention counts, filtered by type and by a name or alias."""
-    sql = (
-        "SELECT e.id, e.type, e.name, count(m.id) AS mentions, e.latitude, e.longitude,"
-        " e.geo_confidence FROM entities AS e"
-        " JOIN mentions AS m ON m.entity_id = e.id WHERE 1"
-    )
-    params: list[Any] = []
-    if kind:
-        sql += " AND e.type = ?"
-        params.append(kind)
-    if name:
-        key = name_key(name)
-        sql += (
-            " AND e.id IN (SELECT entity_id FROM mentions WHERE text = ? UNION"
-            " SELECT id FROM entities WHERE key = ? OR key LIKE ?)"
-        )
-        params.extend([name, key, f"%{key}%"])
-    sql += " GROUP BY e.id ORDER BY mentions DESC, e.name"
-    return [dict(row) for row in store.conn.execute(sql, params)]
+    return knowledge.find_entities(store.conn, name=name, kind=kind)
 
 
 def entity_detail(store: Store, entity_id: int) -> dict[str, Any]:
     """An entity's names, mentions in context, merge evidence and events."""
-    conn = store.conn
-    row = conn.execute(
-        "SELECT id, type, name, latitude, longitude, geo_confidence, geo_reason FROM entities"
-        " WHERE id = ?",
-        (entity_id,),
-    ).fetchone()
-    if row is None:
-        raise HistoriographError(f"no entity with id {entity_id}")
-    mentions = conn.execute(
-        'SELECT m.id, m.source_id, m.start, m."end", m.text,'
-        ' substr(s.original, max(1, m.start - 59), m."end" - m.start + 120) AS context,'
-        " max(0, m.start - 60) AS context_start"
-        " FROM mentions AS m JOIN sources AS s ON s.id = m.source_id"
-        " WHERE m.entity_id = ? ORDER BY m.source_id, m.start",
-        (entity_id,),
-    ).fetchall()
-    aliases: dict[str, int] = defaultdict(int)
-    for m in mentions:
-        aliases[m["text"]] += 1
-    links = conn.execute(
-        'SELECT mention_a, mention_b, rule, score, source_id, start, "end" FROM entity_links'
-        " WHERE entity_id = ?",
-        (entity_id,),
-    ).fetchall()
-    texts = {m["id"]: m["text"] for m in mentions}
-    return {
-        "id": row["id"],
-        "type": row["type"],
-        "name": row["name"],
-        "aliases": dict(sorted(aliases.items(), key=lambda kv: -kv[1])),
-        "coordinates": (
-            [row["latitude"], row["longitude"]] if row["latitude"] is not None else None
-        ),
-        "geocoding": (
-            {"confidence": row["geo_confidence"], "reason": row["geo_reason"]}
-            if row["type"] == "place"
-            else None
-        ),
-        "relations": [
-            dict(r)
-            for r in conn.execute(
-                "SELECT r.type, r.weight, e.id AS other, e.name AS other_name FROM relations AS r"
-                " JOIN entities AS e"
-                " ON e.id = CASE WHEN r.source = ? THEN r.target ELSE r.source END"
-                " WHERE r.source = ? OR r.target = ? ORDER BY r.weight DESC LIMIT 50",
-                (entity_id, entity_id, entity_id),
-            )
-        ],
-        "mentions": [dict(m) for m in mentions],
-        "merges": [
-            {
-                "rule": link["rule"],
-                "score": link["score"],
-                "between": [texts.get(link["mention_a"]), texts.get(link["mention_b"])],
-                "evidence": (
-                    [link["source_id"], link["start"], link["end"]] if link["source_id"] else None
-                ),
-            }
-            for link in links
-        ],
-    }
+    return knowledge.entity_detail(store.conn, entity_id)
 
 
 def mention_ref(store: Store, mention_id: int) -> MentionRef:
@@ -296,18 +220,6 @@ def compute_relations(store: Store, changes: Changes | None = None) -> int:
 
     conn = store.conn
     with store.transaction():
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS relation_parts (source_id TEXT NOT NULL,"
-            " a INTEGER NOT NULL, b INTEGER NOT NULL, type TEXT NOT NULL,"
-            " weight INTEGER NOT NULL, evidence TEXT NOT NULL)"
-        )
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS relation_parts_by_source ON relation_parts(source_id)"
-        )
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS relation_parts_by_pair"
-            " ON relation_parts(a, b, type, source_id)"
-        )
         full = changes is None or changes.full
         if full:
             conn.execute("DELETE FROM relation_parts")
@@ -483,19 +395,6 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
     conn = store.conn
     geocoder = default_geocoder()
     with store.transaction():
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS geocode_parts (source_id TEXT NOT NULL,"
-            " entity_id INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,"
-            " hit INTEGER NOT NULL, latitude REAL, longitude REAL, confidence REAL,"
-            " reason TEXT)"
-        )
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS geocode_parts_by_source ON geocode_parts(source_id)"
-        )
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS geocode_parts_by_entity"
-            " ON geocode_parts(entity_id, hit DESC, n DESC, source_id)"
-        )
         full = changes is None or changes.full
         if full:
             conn.execute("DELETE FROM geocode_parts")
@@ -600,48 +499,8 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
 # so they give the same result. Writing then touches only the entities whose units,
 # links or name changed, plus the mentions of the changed sources.
 
-_DIGEST_SCHEMA = """
-CREATE TABLE IF NOT EXISTS resolve_units (
-    id        INTEGER PRIMARY KEY,
-    type      TEXT NOT NULL,
-    text      TEXT NOT NULL,
-    clean     TEXT NOT NULL,
-    expansion TEXT NOT NULL,             -- '' for none
-    carve     INTEGER NOT NULL,          -- the mention an override names, else 0
-    key       TEXT NOT NULL,
-    UNIQUE (type, text, clean, expansion, carve)
-);
-CREATE TABLE IF NOT EXISTS resolve_rows (
-    source_id     TEXT NOT NULL,
-    unit_id       INTEGER NOT NULL,
-    first_mention INTEGER NOT NULL,
-    n             INTEGER NOT NULL,
-    entity_id     INTEGER NOT NULL,      -- of its mentions, as last resolved
-    mention_ids   TEXT NOT NULL          -- JSON list
-);
-CREATE INDEX IF NOT EXISTS resolve_rows_by_source ON resolve_rows(source_id);
-CREATE INDEX IF NOT EXISTS resolve_rows_by_unit
-    ON resolve_rows(unit_id, entity_id, first_mention, n);
-CREATE TABLE IF NOT EXISTS resolve_apart (
-    source_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS resolve_apart_by_source ON resolve_apart(source_id);
-CREATE INDEX IF NOT EXISTS resolve_apart_by_pair ON resolve_apart(a, b);
-CREATE TABLE IF NOT EXISTS resolve_aliases (
-    source_id TEXT NOT NULL, mention_a INTEGER NOT NULL, mention_b INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, unit_a INTEGER NOT NULL,
-    unit_b INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS resolve_aliases_by_source ON resolve_aliases(source_id);
-CREATE TABLE IF NOT EXISTS resolve_cooccur (
-    type TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, yes INTEGER NOT NULL,
-    PRIMARY KEY (type, a, b)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS resolve_sources (source_id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS resolve_clusters (entity_id INTEGER PRIMARY KEY, shape TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS resolve_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS entity_links_by_mention ON entity_links(mention_b)
-"""
+# The digest tables (resolve_*), like relation_parts and geocode_parts below, are made by
+# migration 14 (store/migrations.py).
 
 _DIGEST_TABLES = (
     "resolve_rows",
@@ -943,9 +802,6 @@ def update_resolution(store: Store, *, full: bool = False) -> Changes:
     conn = store.conn
     with store.transaction():
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        for statement in _DIGEST_SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
         state = conn.execute("SELECT value FROM resolve_meta WHERE name = 'overrides'").fetchone()
         covered = conn.execute("SELECT count(*) FROM resolve_sources").fetchone()[0]
         if state is None or state[0] != _override_state(conn) or (covered == 0):
@@ -1102,8 +958,10 @@ def _write_entities(
         conn.executemany(
             "UPDATE mentions SET entity_id = ? WHERE id = ?", [(entity_id, m) for m in row.ids]
         )
+        # "+unit_id" keeps SQLite off the unit index: a common name's unit has a row in
+        # nearly every source (10,000 rows on the bench base), a source a few dozen.
         conn.execute(
-            "UPDATE resolve_rows SET entity_id = ? WHERE source_id = ? AND unit_id = ?",
+            "UPDATE resolve_rows SET entity_id = ? WHERE source_id = ? AND +unit_id = ?",
             (entity_id, row.source_id, row.unit),
         )
         holder = owner.get(row.unit)

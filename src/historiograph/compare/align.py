@@ -26,6 +26,15 @@ claims have in common. Sentence embeddings see topic more than statement; shared
 words and entities are what tells two claims on one theme from two claims saying the
 same. A group's score is its strongest link's, raised a little for each further
 cross-source link that corroborates it.
+
+Every link, of either kind, must also rest on shared *anchors* (see
+:mod:`historiograph.compare.frames`): content words and entities read from the claims'
+dependency parses, IDF-weighted and weighted by role (a head, an argument or predicate,
+weighs more than a modifier). A predicate both claims use counts only when one of its
+arguments is shared as well. Mutual-best pairs of claims on one theme ("the Partisans
+refused" / "the Italian command refused", "the Balkan countries" in both) have high
+embedding similarity and some rare words in common, but little shared in argument
+position; this is what keeps them out.
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ import numpy.typing as npt
 from historiograph.claims.model import Claim
 from historiograph.compare.classify import classify
 from historiograph.compare.embed import Embedder, LexicalEmbedder, content_words, default_embedder
+from historiograph.compare.frames import ClaimFrame, EntitySpan, claim_frames
 from historiograph.compare.model import ClaimGroup, ComparedSource, GroupMember
 from historiograph.nlp.names import name_key
 from historiograph.resolve.resolver import NameMention, resolve
@@ -71,6 +81,10 @@ class AlignSettings:
     evidence_floor: float = 0.62
     # A group corroborated by several cross-source links is surer than one resting on one.
     corroboration: float = 0.05
+    # Least anchor evidence (see :func:`_anchor_overlap`) of two claims said to report the
+    # same thing, in units of one anchor that is a head in both and that no other claim
+    # uses; 0 turns the condition off.
+    anchor_floor: float = 0.8
 
 
 @dataclass(slots=True)
@@ -81,6 +95,7 @@ class _Unit:
     intervals: list[tuple[str, str, str]]  # (edtf, earliest, latest) of the claim's dates
     entities: set[int]
     event: bool
+    spans: list[EntitySpan]  # its resolved mentions, offsets into the claim's text
     member: GroupMember = field(init=False)
 
 
@@ -157,14 +172,16 @@ def _units(
                 for d in (extraction.dates[i] for i in claim.dates if i < len(extraction.dates))
             ]
             has_event = any(claim.start <= e.start < claim.end for e in extraction.events)
-            ids = {entity[(s, i)] for i in claim.subjects if (s, i) in entity}
-            unit = _Unit(s, claim, text, intervals, ids, has_event)
-            mentions = [extraction.mentions[i] for i in claim.subjects if (s, i) in entity]
+            resolved = [i for i in claim.subjects if (s, i) in entity]
+            ids = {entity[(s, i)] for i in resolved}
+            mentions = [extraction.mentions[i] for i in resolved]
+            spans = [
+                EntitySpan(m.start - claim.start, m.end - claim.start, entity[(s, i)])
+                for i, m in zip(resolved, mentions, strict=True)
+            ]
+            unit = _Unit(s, claim, text, intervals, ids, has_event, spans)
             typed = [
-                (m.type, canonical[entity[(s, i)]])
-                for i, m in zip(
-                    [i for i in claim.subjects if (s, i) in entity], mentions, strict=True
-                )
+                (m.type, canonical[entity[(s, i)]]) for i, m in zip(resolved, mentions, strict=True)
             ]
             first = intervals[0] if intervals else None
             unit.member = GroupMember(
@@ -268,6 +285,7 @@ def compare_sources(
         for j in range(i + 1, n):
             if cross[i, j] and units[i].entities & units[j].entities:
                 overlap[i, j] = overlap[j, i] = entity_overlap(units[i], units[j])
+    anchors = _Anchors(claim_frames([u.claim.text for u in units], [u.spans for u in units]))
     evidence = (sims + settings.lexical_weight * words + settings.entity_weight * overlap).astype(
         np.float32
     )
@@ -292,7 +310,7 @@ def compare_sources(
                 sim >= settings.assertion_similarity
                 or (sim >= settings.mutual_similarity and mutual)
             )
-            if event or assertion:
+            if (event or assertion) and anchors.shared(i, j) >= settings.anchor_floor:
                 score = 0.65 * float(evidence[i, j]) + (0.10 if same_time else 0.0)
                 links.append((score, i, j, event))
     links.sort(key=lambda link: -link[0])
@@ -343,6 +361,56 @@ def compare_sources(
         result.append(group)
     result.sort(key=lambda g: -g.score)
     return result
+
+
+# How much a shared anchor weighs by its role in each claim: a head in both is an
+# argument or predicate the two assert something of; a modifier is colour.
+_ROLE_WEIGHTS = {(True, True): 1.0, (True, False): 0.5, (False, True): 0.5, (False, False): 0.25}
+
+
+class _Anchors:
+    """The anchor evidence of pairs of claims, computed for the pairs that ask for it.
+
+    Only pairs that pass the other link conditions are asked: a few per claim, where
+    computing it for every cross-source pair would be another quadratic pass in Python.
+    """
+
+    def __init__(self, frames: Sequence[ClaimFrame]) -> None:
+        n = len(frames)
+        df: Counter[str] = Counter()
+        for frame in frames:
+            df.update(frame.anchors.keys())
+        # n + 1: a corpus of two claims still tells a shared word (1) from an absent one;
+        # the floor of the scale keeps a corpus of one claim (nothing to share) from
+        # dividing by 0.
+        scale = max(math.log((n + 1) / 2), math.log(1.5))
+        self.idf = {key: math.log((n + 1) / count) / scale for key, count in df.items()}
+        self.frames = frames
+        self.heads = [frame.heads() for frame in frames]
+
+    def shared(self, i: int, j: int) -> float:
+        """The IDF of the anchors claims i and j share, each weighted by its roles.
+
+        IDF makes a word or entity that runs through the corpus (its main country, its
+        main actor) weigh little, and a word only a few claims use weigh much: one rare
+        head shared is evidence, one frequent modifier is not. It is scaled so that an
+        anchor only the two claims use weighs 1 (and one in every claim nearly 0), so that
+        the floor means the same in a corpus of ten claims and of ten thousand.
+        """
+        a, b = self.frames[i], self.frames[j]
+        total = 0.0
+        for key in a.anchors.keys() & b.anchors.keys():
+            # A shared predicate is the same assertion only when something fills one of
+            # its slots in both: "destroy" the same forces, a "landing" of the same
+            # allies. Alone it is a theme ("they refused").
+            if (
+                key in a.predicates
+                and key in b.predicates
+                and not (a.arguments.get(key, frozenset()) & b.arguments.get(key, frozenset()))
+            ):
+                continue
+            total += self.idf[key] * _ROLE_WEIGHTS[(key in self.heads[i], key in self.heads[j])]
+        return total
 
 
 def _group(

@@ -173,7 +173,7 @@ def main() -> None:
     print("  largest parsing process. cpu_s: CPU time of the writer and its workers together;")
     print("  writer_cpu_s: the writer's alone (on a shared machine these say more than ingest_s).")
     print("  sqlite_mb: SQLite's peak allocation in the writer, most of it the page cache, which")
-    print("  a bulk load caps at 64 MiB; rest_mb = peak_rss_mb - sqlite_mb, the writer's own.")
+    print("  a bulk load caps at 16 MiB; rest_mb = peak_rss_mb - sqlite_mb, the writer's own.")
 
 
 if __name__ == "__main__":

@@ -200,3 +200,50 @@ def test_two_spellings_of_one_place_do_not_differ() -> None:
         ]
     )
     assert label == "agree"
+
+
+def test_a_reported_rumour_is_no_contest() -> None:
+    # The source relays what was rumoured at the time; it does not doubt the other account.
+    label, _ = classify(
+        [
+            member("a", "The rebels expected a landing of the fleet on the coast."),
+            member(
+                "b",
+                "It was rumoured that the fleet would soon land on the coast.",
+                modality="hedged",
+            ),
+        ]
+    )
+    assert label == "agree"
+
+
+def test_a_sources_own_doubt_is_contested_even_beside_a_rumour() -> None:
+    label, reason = classify(
+        [
+            member("a", "The fleet landed on the coast."),
+            member(
+                "b",
+                "It was rumoured that the fleet possibly landed on the coast.",
+                modality="hedged",
+            ),
+        ]
+    )
+    assert label == "contested"
+    assert "b.txt hedges" in reason
+
+
+def test_a_place_inside_another_does_not_differ() -> None:
+    inside, _ = classify(
+        [
+            member("a", "The fleet landed on the island.", places=("Sicily",)),
+            member("b", "The fleet landed in the south.", places=("Italy",)),
+        ]
+    )
+    apart, reason = classify(
+        [
+            member("a", "The fleet landed on the island.", places=("Sicily",)),
+            member("b", "The fleet landed in the south.", places=("Albania",)),
+        ]
+    )
+    assert inside == "agree"
+    assert apart == "differ" and "places differ" in reason

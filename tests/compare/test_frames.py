@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
 
-from historiograph.compare.align import _Anchors
+from historiograph.compare.align import _Anchors, _filled
 from historiograph.compare.embed import content_words
-from historiograph.compare.frames import HEAD, MODIFIER, ClaimFrame, EntitySpan, claim_frames
+from historiograph.compare.frames import (
+    HEAD,
+    MODIFIER,
+    ClaimFrame,
+    EntitySpan,
+    claim_frames,
+    compatible,
+)
 
 
 def _frames(*texts: str) -> list[ClaimFrame]:
@@ -81,3 +89,91 @@ def test_rare_shared_heads_weigh_more_than_shared_modifiers() -> None:
 def test_empty_claims_have_no_anchors(text: str) -> None:
     (frame,) = _frames(text)
     assert frame.anchors == {}
+
+
+def _filled_pair(a: str, b: str, key: str) -> bool:
+    fa, fb = _frames(a, b)
+    return _filled(fa, fb, key, key)
+
+
+def test_a_noun_qualified_by_different_names_is_two_things() -> None:
+    base = "The rebels destroyed Kowalski's forces."
+    (frame,) = _frames(base)
+    assert frame.referents["w:force"] == (frozenset({"w:kowalski"}),)
+    other = _overlap(base, "The monks destroyed the Polish forces.", *FILLERS)
+    unqualified = _overlap(base, "The monks destroyed the forces.", *FILLERS)
+    # Neither the noun nor the predicate it fills counts.
+    assert other == 0.0 < unqualified
+    assert not _filled_pair(base, "The monks destroyed the Polish forces.", "w:destroy")
+    assert _filled_pair(base, "The monks destroyed the forces.", "w:destroy")
+
+
+def test_names_of_the_corpus_qualify_in_lower_case() -> None:
+    text = "The rebels destroyed the royalist forces."
+    (plain,) = claim_frames([text], [[]])
+    (named,) = claim_frames([text], [[]], names=frozenset({"w:royalist"}))
+    assert plain.referents["w:force"] == (frozenset(),)
+    assert named.referents["w:force"] == (frozenset({"w:royalist"}),)
+
+
+def test_compatible_referents() -> None:
+    a, b = frozenset({"e:1"}), frozenset({"e:2"})
+    assert not compatible((a,), (b,))
+    assert compatible((a,), (frozenset(),))  # "the forces" can be anyone's
+    assert compatible((a, b), (b,))
+    assert compatible((), (b,))
+
+
+def test_a_word_that_only_qualifies_the_fillers_is_no_shared_filler() -> None:
+    assert not _filled_pair(
+        "The farmers fought the German army.", "The monks fought the German police.", "w:fight"
+    )
+    assert _filled_pair(
+        "The farmers fought the German army.", "The monks fought the army.", "w:fight"
+    )
+
+
+def test_a_noun_and_a_verb_of_one_word_need_a_shared_filler() -> None:
+    noun = "The town needed French help."
+    assert _overlap(noun, "The mayor begged the bishop to help.", *FILLERS) == 0.0
+    assert _overlap(noun, "The mayor begged for French help.", *FILLERS) > 0.0
+    # Where both claims also use the word as a plain noun, the nouns meet.
+    both = _overlap(
+        "The army forced the rebel forces to retreat.", "All the forces were tired.", *FILLERS
+    )
+    assert both > 0.0
+
+
+def test_the_lemma_and_the_written_form_both_match() -> None:
+    # The tagger leaves the name "Allied" as written and lemmatises "allies" to "ally".
+    a, b = "An Allied landing on the coast was expected.", "The allies reached the coast."
+    frame_a, frame_b = _frames(a, b)
+    pairs = _Anchors([frame_a, frame_b, *_frames(*FILLERS)])._pairs(0, 1)
+    assert ("w:alli", "w:ally") in pairs
+
+
+def test_a_participle_qualifying_a_noun_is_no_predicate() -> None:
+    (frame,) = _frames("The defeated troops waited.")
+    (verb,) = _frames("The rebels defeated the troops.")
+    assert "w:defeat" not in frame.predicates
+    assert "w:defeat" in verb.predicates
+
+
+def test_what_qualifies_a_noun_made_from_a_verb_fills_its_slot() -> None:
+    (frame,) = _frames("An Allied landing on the coast was expected.")
+    assert frame.anchors["w:alli"] == HEAD  # the landing is the Allies'
+    (plain,) = _frames("The Allied troops waited.")
+    assert plain.anchors["w:alli"] == MODIFIER
+
+
+def test_a_filler_in_two_different_parts_is_no_shared_content() -> None:
+    a = "Without foreign intervention the peasants welcomed the Normans."
+    b = "The monks opposed the intervention of the Normans in the valley."
+    c = "The monks saw the Normans in the valley."
+    # "the Normans" fill the intervention in b, the welcome in a: two parts.
+    assert _overlap(a, b, *FILLERS) < _overlap(a, c, *FILLERS)
+
+
+def test_a_loaded_pipeline_is_reused_with_the_parse_only(nlp: Language) -> None:
+    texts = ["An Allied landing on the coast was expected by the rebels."]
+    assert claim_frames(texts, [[]], parser=nlp) == claim_frames(texts, [[]])

@@ -334,3 +334,16 @@ def test_sample_places(
         )
     # Everything the gazetteer has must resolve; only the listed small places may not.
     assert set(unresolved) <= set(NOT_IN_GAZETTEER)
+
+
+def test_coverage_says_what_an_area_spans() -> None:
+    from historiograph.places.geocode import coverage
+
+    region, state, island, town = (
+        coverage(n) for n in ("Balkans", "Yugoslavia", "Sicily", "Belgrade")
+    )
+    assert region is not None and region.feature == "region"
+    assert state is not None and state.countries < region.countries  # a state inside a region
+    assert island is not None and island.countries == {"IT"}
+    assert town is not None and town.feature == "city" and town.countries == {"RS"}
+    assert coverage("Qwxzv") is None

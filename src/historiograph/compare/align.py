@@ -47,11 +47,12 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
+from spacy.language import Language
 
 from historiograph.claims.model import Claim
 from historiograph.compare.classify import classify
 from historiograph.compare.embed import Embedder, LexicalEmbedder, content_words, default_embedder
-from historiograph.compare.frames import ClaimFrame, EntitySpan, claim_frames
+from historiograph.compare.frames import ClaimFrame, EntitySpan, claim_frames, compatible
 from historiograph.compare.model import ClaimGroup, ComparedSource, GroupMember
 from historiograph.nlp.names import name_key
 from historiograph.resolve.resolver import NameMention, resolve
@@ -246,8 +247,13 @@ def compare_sources(
     *,
     embedder: Embedder | None = None,
     settings: AlignSettings | None = None,
+    parser: Language | None = None,
 ) -> list[ClaimGroup]:
-    """Cross-source groups of the claims of ``sources``, most confident first."""
+    """Cross-source groups of the claims of ``sources``, most confident first.
+
+    ``parser``: the English pipeline the process already holds (the NLP stage's), reused
+    for the claims' parses; without it the comparison loads the model once itself.
+    """
     settings = settings or AlignSettings()
     if len({s.source_id for s in sources}) < 2:
         return []
@@ -255,6 +261,12 @@ def compare_sources(
     units = _units(sources, entity, canonical, settings)
     if not units:
         return []
+    frames = claim_frames(
+        [u.claim.text for u in units],
+        [u.spans for u in units],
+        parser=parser,
+        names=_name_words(canonical),
+    )
     vectors = (embedder or default_embedder()).embed([u.text for u in units])
     sims = vectors @ vectors.T
     # Sentence embeddings see topic more than statement: two sentences about the same war and
@@ -285,7 +297,7 @@ def compare_sources(
         for j in range(i + 1, n):
             if cross[i, j] and units[i].entities & units[j].entities:
                 overlap[i, j] = overlap[j, i] = entity_overlap(units[i], units[j])
-    anchors = _Anchors(claim_frames([u.claim.text for u in units], [u.spans for u in units]))
+    anchors = _Anchors(frames)
     evidence = (sims + settings.lexical_weight * words + settings.entity_weight * overlap).astype(
         np.float32
     )
@@ -378,8 +390,13 @@ class _Anchors:
     def __init__(self, frames: Sequence[ClaimFrame]) -> None:
         n = len(frames)
         df: Counter[str] = Counter()
+        # Each claim's anchors under every key they go by, and back to the anchor.
+        self.index: list[dict[str, str]] = []
         for frame in frames:
-            df.update(frame.anchors.keys())
+            index = {form: key for key in frame.anchors for form in frame.keys_of(key)}
+            index.update({key: key for key in frame.anchors})
+            self.index.append(index)
+            df.update(index.keys())
         # n + 1: a corpus of two claims still tells a shared word (1) from an absent one;
         # the floor of the scale keeps a corpus of one claim (nothing to share) from
         # dividing by 0.
@@ -387,6 +404,11 @@ class _Anchors:
         self.idf = {key: math.log((n + 1) / count) / scale for key, count in df.items()}
         self.frames = frames
         self.heads = [frame.heads() for frame in frames]
+        # The anchors that fill a slot of one of the claim's predicates directly.
+        self.fills = [
+            {index[k] for key in frame.predicates for k in frame.fillers.get(key, {}) if k in index}
+            for frame, index in zip(frames, self.index, strict=True)
+        ]
 
     def shared(self, i: int, j: int) -> float:
         """The IDF of the anchors claims i and j share, each weighted by its roles.
@@ -398,19 +420,99 @@ class _Anchors:
         the floor means the same in a corpus of ten claims and of ten thousand.
         """
         a, b = self.frames[i], self.frames[j]
+        fills_a, fills_b = self.fills[i], self.fills[j]
+        pairs = self._pairs(i, j)
+        # A predicate both claims fill, but with nothing in common ("this foreign
+        # intervention" / "the intervention of the fascists"), is two happenings of one
+        # kind. What fills it in one claim and, in the other, fills the slot of another
+        # predicate ("collaborate with the Nazis") plays two different parts there, and is
+        # no shared content either.
+        apart = [
+            (_inside(a, key), _inside(b, other))
+            for key, other in pairs
+            if key in a.predicates
+            and other in b.predicates
+            and a.fillers.get(key)
+            and b.fillers.get(other)
+            and not _filled(a, b, key, other)
+        ]
         total = 0.0
-        for key in a.anchors.keys() & b.anchors.keys():
-            # A shared predicate is the same assertion only when something fills one of
-            # its slots in both: "destroy" the same forces, a "landing" of the same
-            # allies. Alone it is a theme ("they refused").
-            if (
-                key in a.predicates
-                and key in b.predicates
-                and not (a.arguments.get(key, frozenset()) & b.arguments.get(key, frozenset()))
+        for key, other in pairs:
+            if any(
+                (a.keys_of(key) & in_a and not b.keys_of(other) & in_b and other in fills_b)
+                or (b.keys_of(other) & in_b and not a.keys_of(key) & in_a and key in fills_a)
+                for in_a, in_b in apart
             ):
                 continue
-            total += self.idf[key] * _ROLE_WEIGHTS[(key in self.heads[i], key in self.heads[j])]
+            # The same noun qualified by different names is two things: "Mihailovich's
+            # forces" / "the partisan forces".
+            if not compatible(a.referents.get(key, ()), b.referents.get(other, ())):
+                continue
+            # A shared predicate is the same assertion only when something fills one of
+            # its slots in both: "destroy" the same forces, a "landing" of the same
+            # allies. Alone it is a theme ("they refused"). A verb in one claim and the
+            # same word as a noun in the other ("needed German help" / "beg the Germans
+            # to help"; "the forces" / "forced") is held to the same test: the noun is the
+            # verb's nominalisation or a homograph, and only shared fillers tell which.
+            # Where both claims also use the word as a plain noun, the two nouns meet.
+            if (
+                (key in a.predicates or other in b.predicates)
+                and not (key in a.nouns and other in b.nouns)
+                and not _filled(a, b, key, other)
+            ):
+                continue
+            weight = max(self.idf[f] for f in a.keys_of(key) & b.keys_of(other))
+            total += weight * _ROLE_WEIGHTS[(key in self.heads[i], other in self.heads[j])]
         return total
+
+    def _pairs(self, i: int, j: int) -> list[tuple[str, str]]:
+        """The anchors of claims i and j that go by a common key, each anchor once."""
+        a, index = self.frames[i], self.index[j]
+        pairs: list[tuple[str, str]] = []
+        used: set[str] = set()
+        # Same keys first, so that an alias only pairs what the keys left unpaired.
+        for key in sorted(a.anchors, key=lambda k: k not in index or index[k] != k):
+            other = next(
+                (index[f] for f in sorted(a.keys_of(key)) if f in index and index[f] not in used),
+                None,
+            )
+            if other is not None:
+                used.add(other)
+                pairs.append((key, other))
+        return pairs
+
+
+def _inside(frame: ClaimFrame, key: str) -> frozenset[str]:
+    """The keys of what fills the slots of ``key``, directly or not."""
+    return frame.arguments.get(key, frozenset()) | frame.fillers.get(key, {}).keys()
+
+
+def _filled(a: ClaimFrame, b: ClaimFrame, key: str, other: str) -> bool:
+    """Whether something fills a slot of ``key`` in both claims.
+
+    The shared word must fill the slot directly in at least one of them: one that only
+    qualifies the fillers in both ("fighting the German Army" / "fight the German nazis")
+    is colour of two different fillers. And a filler qualified by different names in the
+    two is two fillers ("destroy Mihailovich's forces" / "destroy the partisan forces").
+    """
+    fa, fb = a.fillers.get(key, {}), b.fillers.get(other, {})
+    for argument in a.arguments.get(key, frozenset()) & b.arguments.get(other, frozenset()):
+        if argument not in fa and argument not in fb:
+            continue
+        if compatible(fa.get(argument, ()), fb.get(argument, ())):
+            return True
+    return False
+
+
+def _name_words(canonical: Sequence[str]) -> frozenset[str]:
+    """The anchor keys of the one-word names of the resolved entities ("Partisans" ->
+    ``w:partisan``): in lower case ("the partisan forces") the word still names them."""
+    keys: set[str] = set()
+    for name in canonical:
+        words = content_words(name)
+        if len(words) == 1:
+            keys.add(f"w:{words[0]}")
+    return frozenset(keys)
 
 
 def _group(

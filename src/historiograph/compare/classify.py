@@ -4,7 +4,10 @@ The checks run from the strongest statement about the group to the weakest:
 
 1. ``contested`` — a source hedges (the claims stage judged all its members in the
    group ``hedged``) or a member reports disagreement itself ("historians disagree",
-   "the question remains").
+   "the question remains"). A member hedged only by a reportative frame ("it was
+   rumoured that", "reportedly", "allegedly") does not hedge: the source relays what
+   was said or believed at the time, it does not weigh the point against another
+   account. Its own doubt ("possibly", "one of the possible reasons") does.
 2. ``contradict`` — two members of different sources say opposite things: one
    denies what the other asserts, one negates a statement the other makes
    (same content words, different polarity), or they use opposite predicates
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import combinations
 
+from historiograph.claims.lexicon import default_lexicon
 from historiograph.compare.embed import content_words
 from historiograph.compare.model import GroupMember
 
@@ -33,6 +38,17 @@ _DISAGREEMENT = re.compile(
     r"|\bsome\s+(?:historians|scholars|authors|writers)\s+(?:think|believe|argue|claim|say|doubt)"
     r"|\bothers?\s+(?:argue|claim|maintain)|\bthe question remains\b"
     r"|\b(?:disputed|contested|controversial|debated)\b|\bnot a reliable\b",
+    re.IGNORECASE,
+)
+
+# Reportative evidentials: the source relays what was said, rumoured or believed. The claims
+# stage counts them as hedges (the claim is not the source's own); across sources they are no
+# disagreement. General English, as the claims stage's hedge lexicon is.
+_REPORTATIVE = re.compile(
+    r"\b(?:allegedly|reportedly|supposedly|purportedly|rumou?redly"
+    r"|(?:it|this) (?:is|was|has been|had been) (?:said|rumou?red|reported|alleged|claimed"
+    r"|believed|thought|supposed|assumed|expected) (?:that|to)"
+    r"|rumou?rs? (?:has|have|had) (?:it|that)|(?:a|the) rumou?r (?:that|was|went))\b",
     re.IGNORECASE,
 )
 
@@ -128,11 +144,20 @@ def _contested(members: Sequence[GroupMember]) -> str | None:
             return f"{_who(m)} reports disagreement: “{match.group(0)}”"
     # A source hedges on the point when every one of its members in the group is hedged: a
     # source that also states the point firmly elsewhere in the group does not contest it.
-    firm = {m.source_id for m in members if m.modality != "hedged"}
-    for m in members:
-        if m.modality == "hedged" and m.source_id not in firm:
+    doubts = [m.modality == "hedged" and not _only_reported(m.text) for m in members]
+    firm = {m.source_id for m, doubt in zip(members, doubts, strict=True) if not doubt}
+    for m, doubt in zip(members, doubts, strict=True):
+        if doubt and m.source_id not in firm:
             return f"{_who(m)} hedges: {_quote(m.text)}"
     return None
+
+
+def _only_reported(text: str) -> bool:
+    """Whether every hedge of ``text`` is a reportative frame ("it was rumoured that")."""
+    if not _REPORTATIVE.search(text):
+        return False
+    rest = _REPORTATIVE.sub(" ", text)
+    return not default_lexicon().hedges.search(rest)
 
 
 def _place_key(name: str) -> frozenset[str]:
@@ -140,9 +165,34 @@ def _place_key(name: str) -> frozenset[str]:
 
 
 def _same_place(a: str, b: str) -> bool:
-    """The same place under two spellings the resolver kept apart ("Soviet" / "Soviet Union")."""
+    """The same place under two spellings the resolver kept apart ("Soviet" / "Soviet Union"),
+    or one place inside the other ("Yugoslavia" / "the Balkans", "Sicily" / "Italy"): a
+    source that names the region where another names the country does not differ on where."""
     ka, kb = _place_key(a), _place_key(b)
-    return bool(ka and kb) and (ka <= kb or kb <= ka)
+    if ka and kb and (ka <= kb or kb <= ka):
+        return True
+    (area_a, ca), (area_b, cb) = _coverage(a), _coverage(b)
+    # Inside: what one spans lies within an area the other names. Two towns of one country
+    # are two places, not one inside the other.
+    return bool(ca and cb) and ((area_b and ca <= cb) or (area_a and cb <= ca))
+
+
+# Gazetteer features that name an area other places lie in (not a town, a river, a sea).
+_AREAS = frozenset({"country", "historical country", "region", "island", "state"})
+
+
+@lru_cache(maxsize=4096)
+def _coverage(name: str) -> tuple[bool, frozenset[str]]:
+    """Whether the gazetteer has ``name`` as an area, and the countries (ISO codes) it spans
+    (empty when it lacks the name)."""
+    # A Geocode carries only the country of the representative point, too little to tell
+    # that Yugoslavia lies in the Balkans: the gazetteer's coverage says what an area spans.
+    from historiograph.places.geocode import coverage
+
+    found = coverage(name)
+    if found is None:
+        return False, frozenset()
+    return found.feature in _AREAS, found.countries
 
 
 def _contradiction(a: GroupMember, b: GroupMember) -> str | None:

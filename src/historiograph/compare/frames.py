@@ -22,6 +22,20 @@ the words in its subject, object, prepositional and modifier slots within its ow
 clause, and the comparison counts a predicate the two claims share only when one of its
 arguments is shared too (see :func:`historiograph.compare.align.compare_sources`).
 
+Two refinements keep a shared word from standing for two different things:
+
+* *slot fillers*: a predicate's argument counts as shared when it fills one of the
+  predicate's slots directly in at least one of the two claims (its subject, object,
+  the object of its preposition; for a noun made from a verb its modifiers too: "an
+  *Allied* landing" is a landing by the Allies). A word that only modifies the fillers in
+  both ("fighting the *German* Army" / "fight the *German* nazis") is colour of two
+  different fillers, not a shared one.
+* *referents*: a common noun that a name qualifies (a possessor, a compound, a proper
+  adjective, an "of" phrase: "*Mihailovich's* forces", "the *Italian* troops", "the
+  forces *of the Republic*") is that name's. Two claims that share the noun but qualify it
+  by different names speak of different things ("Mihailovich's forces" / "the partisan
+  forces"), whatever the noun; see :func:`compatible`.
+
 Left out as content: stop words, reporting verbs (they say who asserts, not what),
 light verbs (be, have, make, take, ...) whose meaning lies in their complement, and the
 bare noun of a light-verb idiom ("take *place*", "take *part*"), which is no argument.
@@ -62,6 +76,29 @@ _TEMPORAL_NOUNS = frozenset(
 )
 
 
+# The names that qualify each occurrence of a word: one set per occurrence, empty where
+# no name qualifies it ("the forces" stands for whatever forces the text means).
+Referents = tuple[frozenset[str], ...]
+# Dependencies through which a name qualifies a common noun: whose (possessor), which kind
+# (compound, adjective: "the Italian troops") or of what ("the forces of the Republic").
+_QUALIFIER_DEPS = frozenset("poss compound amod nmod".split())
+# Dependencies through which a word fills a predicate's slot without being a slot itself:
+# the preposition ("landed *in* Sicily") and the agent of a passive ("*by* the Allies").
+_LINK_DEPS = frozenset("prep agent dative".split())
+
+
+def compatible(a: Referents, b: Referents) -> bool:
+    """Whether two claims' occurrences of a word can stand for the same thing.
+
+    They cannot when every occurrence in one is qualified by names and every occurrence
+    in the other too, and no two share a name: "Mihailovich's forces" and "the partisan
+    forces" are different forces. An unqualified occurrence ("the forces") can be any.
+    """
+    if not a or not b:
+        return True
+    return any(not x or not y or x & y for x in a for y in b)
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySpan:
     """A resolved entity's mention inside a claim: offsets into the claim's text."""
@@ -80,15 +117,34 @@ class ClaimFrame:
     a resolved entity. ``predicates`` are the keys the claim uses as a predicate (a
     verb, or a noun naming an action: "landing", "intervention"); ``arguments[key]``
     the keys of the words that fill its slots (subject, object, prepositional object,
-    modifiers), within its own clause.
+    modifiers), within its own clause. ``fillers[key]`` are those of them that fill a slot
+    directly, each with the referents of its occurrences there; ``referents[key]`` the
+    referents of each occurrence of a common noun (see :func:`referents_of`).
     """
 
     anchors: dict[str, str]
     predicates: frozenset[str] = frozenset()
     arguments: dict[str, frozenset[str]] = field(default_factory=dict)
+    fillers: dict[str, dict[str, Referents]] = field(default_factory=dict)
+    referents: dict[str, Referents] = field(default_factory=dict)
+    # Other keys the same words go by: the lemma and the written form fold differently
+    # when the tagger lemmatises one spelling and not the other ("allied" -> "ally",
+    # "Allied" -> "Allied"), and two claims should meet on either.
+    forms: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The keys the claim also uses as a plain noun, not as a predicate ("the forces").
+    nouns: frozenset[str] = frozenset()
+
+    def keys_of(self, key: str) -> frozenset[str]:
+        """``key`` and the other keys its words go by."""
+        return self.forms.get(key, frozenset()) | {key}
 
     def heads(self) -> set[str]:
         return {k for k, role in self.anchors.items() if role == HEAD}
+
+
+# The components a claim's parse needs: tags, dependencies, lemmas. A caller's full NLP
+# pipeline runs with only these (entities are already resolved by the extraction).
+PARSE_PIPES = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"})
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +160,13 @@ def default_parser() -> Language:
 
 
 def _role(token: Token) -> str:
-    return MODIFIER if token.dep_ in _MODIFIER_DEPS else HEAD
+    if token.dep_ not in _MODIFIER_DEPS:
+        return HEAD
+    # What qualifies a noun made from a verb fills the verb's slot: "an *Allied* landing"
+    # is a landing by the Allies, as "the allied forces landed" is.
+    if token.dep_ in _QUALIFIER_DEPS and _is_predicate(token.head) and token.head.pos_ == "NOUN":
+        return HEAD
+    return MODIFIER
 
 
 def _light_idiom(token: Token) -> bool:
@@ -142,28 +204,109 @@ def _arguments(token: Token, spans: Sequence[EntitySpan]) -> set[str]:
     return found
 
 
+def _inside(token: Token, spans: Sequence[EntitySpan]) -> EntitySpan | None:
+    return next((s for s in spans if s.start <= token.idx < s.end), None)
+
+
+def _names(token: Token, spans: Sequence[EntitySpan], names: frozenset[str]) -> frozenset[str]:
+    """The keys of the name ``token`` is, if it is one: a resolved mention, a proper noun or
+    adjective (capitalised inside the sentence), or a word the corpus uses as a name."""
+    keys = _key(token, spans)
+    if _inside(token, spans) is not None:
+        return frozenset(keys)
+    proper = token.pos_ == "PROPN" or (
+        token.is_title and token.i > token.sent.start and token.pos_ in ("ADJ", "NOUN")
+    )
+    if proper or any(k in names for k in keys):
+        return frozenset(keys)
+    return frozenset()
+
+
+def referents_of(
+    token: Token, spans: Sequence[EntitySpan], names: frozenset[str]
+) -> frozenset[str]:
+    """The names that qualify a common noun: its possessor, compound or proper adjective,
+    the object of its "of" (and what is coordinated with them); empty for other words."""
+    if token.pos_ != "NOUN" or _inside(token, spans) is not None:
+        return frozenset()
+    qualifiers = [c for c in token.children if c.dep_ in _QUALIFIER_DEPS]
+    qualifiers += [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    found: set[str] = set()
+    for q in qualifiers:
+        for part in (q, *(c for c in q.children if c.dep_ == "conj")):
+            found.update(_names(part, spans, names))
+    return frozenset(found)
+
+
+def _fillers(token: Token) -> list[Token]:
+    """The words that fill ``token``'s slots directly: its dependents in its own clause,
+    through a preposition to its object, and what is coordinated with them."""
+    direct: list[Token] = []
+    for child in token.children:
+        if child.dep_ in _CLAUSE_DEPS:
+            continue
+        if child.dep_ in _LINK_DEPS:
+            direct.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+        else:
+            direct.append(child)
+    for filler in list(direct):
+        direct.extend(c for c in filler.children if c.dep_ == "conj")
+    return direct
+
+
 def _is_predicate(token: Token) -> bool:
     if token.pos_ == "VERB":
-        return True
+        # A participle that qualifies a noun ("the allied forces", "its shaken position")
+        # is an adjective there: it has no slots of its own to fill.
+        return token.dep_ != "amod"
     # A noun formed from a verb names an action, and says as little without its
     # arguments as the verb does: "the intervention" of whom, "a landing" where.
     lower = token.lemma_.lower()
     return token.pos_ == "NOUN" and len(lower) >= 7 and lower.endswith(_ACTION_SUFFIXES)
 
 
-def frame_of(doc: Doc, entities: Iterable[EntitySpan], reporting: frozenset[str]) -> ClaimFrame:
-    """The anchors of a parsed claim; ``entities`` are its resolved mentions."""
+def frame_of(
+    doc: Doc,
+    entities: Iterable[EntitySpan],
+    reporting: frozenset[str],
+    names: frozenset[str] = frozenset(),
+) -> ClaimFrame:
+    """The anchors of a parsed claim; ``entities`` are its resolved mentions, ``names`` the
+    word keys (``"w:<word>"``) the corpus uses as names of entities."""
     spans = list(entities)
     anchors: dict[str, str] = {}
     predicates: set[str] = set()
     arguments: dict[str, set[str]] = {}
+    fillers: dict[str, dict[str, list[frozenset[str]]]] = {}
+    referents: dict[str, list[frozenset[str]]] = {}
+    forms: dict[str, set[str]] = {}
+    nouns: set[str] = set()
 
     def add(key: str, token: Token) -> None:
         if anchors.get(key) != HEAD:
             anchors[key] = _role(token)
         if _is_predicate(token):
             predicates.add(key)
+        elif token.pos_ in ("NOUN", "PROPN"):
+            nouns.add(key)
         arguments.setdefault(key, set()).update(_arguments(token, spans) - {key})
+        slots = fillers.setdefault(key, {})
+        for filler in _fillers(token):
+            qualified = referents_of(filler, spans, names)
+            for k in _key(filler, spans):
+                if k != key:
+                    slots.setdefault(k, []).append(qualified)
+        referents.setdefault(key, []).append(referents_of(token, spans, names))
+        if key.startswith("w:"):
+            other = set(_key(token, spans)) - {key}
+            if other:
+                forms.setdefault(key, set()).update(other)
 
     for token in doc:
         inside = next((s for s in spans if s.start <= token.idx < s.end), None)
@@ -186,7 +329,13 @@ def frame_of(doc: Doc, entities: Iterable[EntitySpan], reporting: frozenset[str]
         if words:
             add(f"w:{words[0]}", token)
     return ClaimFrame(
-        anchors, frozenset(predicates), {k: frozenset(v) for k, v in arguments.items()}
+        anchors,
+        frozenset(predicates),
+        {k: frozenset(v) for k, v in arguments.items()},
+        {k: {a: tuple(r) for a, r in slots.items()} for k, slots in fillers.items()},
+        {k: tuple(r) for k, r in referents.items()},
+        {k: frozenset(v) for k, v in forms.items()},
+        frozenset(nouns),
     )
 
 
@@ -195,11 +344,17 @@ def claim_frames(
     entities: Sequence[Sequence[EntitySpan]],
     *,
     parser: Language | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> list[ClaimFrame]:
-    """The frame of each text (one claim each), parsed together."""
+    """The frame of each text (one claim each), parsed together; ``names`` as for
+    :func:`frame_of`. ``parser``: a loaded English pipeline to reuse (only its
+    :data:`PARSE_PIPES` run); by default :func:`default_parser`."""
     nlp = parser or default_parser()
     reporting = frozenset(default_lexicon().reporting_verbs)
+    # A pipeline the process already holds (the NLP stage's) is reused with its other
+    # components off, instead of loading a second copy of the model.
+    with nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in PARSE_PIPES]):
+        docs = list(nlp.pipe(texts))
     return [
-        frame_of(doc, spans, reporting)
-        for doc, spans in zip(nlp.pipe(texts), entities, strict=True)
+        frame_of(doc, spans, reporting, names) for doc, spans in zip(docs, entities, strict=True)
     ]

@@ -212,6 +212,28 @@ def _base_index() -> _Index:
     return index
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the gazetteer knows of a name: its kind of feature and the countries it spans."""
+
+    feature: str  # "city", "country", "region", "historical country", ...
+    countries: frozenset[str]  # ISO 3166 codes: one for a town, several for a region
+
+
+def coverage(name: str) -> Coverage | None:
+    """The gazetteer's best place of that name, without context (None when it has none).
+
+    For telling whether one named place lies inside another (Sicily in Italy, Yugoslavia in
+    the Balkans): a region or historical state spans the countries it covers.
+    """
+    index = _base_index()
+    found = index.find(name)
+    if found is None:
+        return None
+    place = index.places[found]
+    return Coverage(place.feature, frozenset(place.covers))
+
+
 def _add_shipped(index: _Index) -> None:
     for row in _data_rows("place_names_extra.tsv"):
         name, feature, lat, lon, country, covers, population = row[:7]

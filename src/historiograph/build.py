@@ -155,8 +155,6 @@ def update_derived(store: Store) -> object:
     is both) are read again, with the same result as ``historiograph resolve``'s full
     recompute. Returns the ResolutionSummary.
     """
-    if (skip := getattr(store, "skip_derived", None)) is not None:
-        return skip()  # PostgresStore: these steps speak SQLite's SQL only (docs/postgresql.md)
     from historiograph.store.resolution import (
         compute_relations,
         geocode_places,

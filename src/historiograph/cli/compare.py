@@ -19,7 +19,8 @@ from historiograph.store.comparison import (
     count_groups,
     list_groups,
 )
-from historiograph.store.database import Store
+from historiograph.store.dialect import sql_connection
+from historiograph.store.opening import open_store
 
 _TEXT_LIMIT = 300  # characters of a claim shown; --format jsonl has it all
 # A cue besides colour for each classification (the table is read in plain terminals too).
@@ -67,7 +68,8 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    # Either store: store/comparison.py speaks both dialects (store/dialect.py).
+    with open_store(args.db, create=False) as store:
         sources = [find_source(store, name) for name in args.source]
         if args.rebuild:
             compute_claim_groups(store)
@@ -80,7 +82,9 @@ def run_compare(args: argparse.Namespace) -> int:
         )
         stored = count_groups(store.conn)
         with_claims = int(
-            store.conn.execute("SELECT count(DISTINCT source_id) FROM claims").fetchone()[0]
+            sql_connection(store.conn)
+            .query("SELECT count(DISTINCT source_id) FROM claims")
+            .fetchone()[0]
         )
     if args.format == "jsonl":
         for group in groups:

@@ -15,7 +15,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from historiograph.errors import HistoriographError
-from historiograph.store.database import Store
 from historiograph.store.knowledge import entity_detail, find_entities, query_events
 from historiograph.store.opening import open_store
 from historiograph.store.resolution import (
@@ -30,6 +29,7 @@ from historiograph.store.resolution import (
 
 if TYPE_CHECKING:
     from historiograph.store.dialect import AnyConnection
+    from historiograph.store.opening import AnyStore
 
 
 def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -162,7 +162,7 @@ def run_entity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refresh(store: Store) -> ResolutionSummary:
+def _refresh(store: AnyStore) -> ResolutionSummary:
     """Resolve again with the overrides, then rebuild relations and locate places."""
     summary = resolve_entities(store)
     compute_relations(store)
@@ -170,10 +170,14 @@ def _refresh(store: Store) -> ResolutionSummary:
     return summary
 
 
+# merge, split, rename and resolve work on either store: the overrides and the resolution
+# (store/resolution.py) speak both dialects.
+
+
 def run_merge(args: argparse.Namespace) -> int:
     if len(args.entities) < 2:
         raise HistoriographError("merge needs at least two entity ids")
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         refs = [list(entity_ref(store, e)) for e in args.entities]
         add_override(store, "merge", {"mentions": refs})
         summary = _refresh(store)
@@ -182,7 +186,7 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_split(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         refs = [list(mention_ref(store, m)) for m in args.mentions]
         add_override(store, "split", {"entity": args.entity, "mentions": refs})
         summary = _refresh(store)
@@ -191,7 +195,7 @@ def run_split(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         ref = list(entity_ref(store, args.entity))
         add_override(store, "rename", {"mentions": [ref], "name": args.name})
         _refresh(store)
@@ -200,7 +204,7 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         summary = resolve_entities(store)
         relations = compute_relations(store)
         located, unlocated = geocode_places(store)

@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     show_progress = not args.quiet and sys.stderr.isatty()
     with open_store(args.db) as opened:
         # ingest_paths is annotated with the SQLite Store; PostgresStore has every method
-        # it calls (has_content, save_sources, bulk_load, path), and skip_derived in place
-        # of the steps after an NLP ingest that speak SQLite's SQL only.
+        # it and the steps after an NLP ingest call (has_content, save_sources, bulk_load,
+        # transaction, original_text, spans, edits, path).
         store = cast(Store, opened)
         if show_progress:
             report = _with_progress(args.paths, store, settings, args)
@@ -99,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"failed: {line}", file=sys.stderr)
     if report.stopped:
         print(f"error: {report.stopped}", file=sys.stderr)
-    if note := getattr(opened, "derived_skipped", None):  # a PostgresStore's (skip_derived)
-        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         print(
             ", ".join(f"{count} {outcome}" for outcome, count in report.counts.items())

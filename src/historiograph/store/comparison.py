@@ -6,13 +6,16 @@ dates and events in the order they were saved; its claims), so no file is read
 again and no spaCy pipeline runs: the comparison (:mod:`historiograph.compare`)
 sees what the extraction saw at ingest. Groups are stored whole as JSON, with
 their members' spans in rows of their own for filtering by source.
+
+Either store: the statements are SQLite's SQL, run through store/dialect.py (byte order
+for the sources' path order, which decides the groups and their ids; SQLite's LIKE for id
+prefixes; rows read by column name on both drivers).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,11 +30,13 @@ from historiograph.model import (
     SourceMetadata,
 )
 from historiograph.nlp.names import name_key
-from historiograph.store.database import Store
+from historiograph.store.dialect import SqlConnection, sql_connection
 
 if TYPE_CHECKING:
     from historiograph.claims.model import ClaimSet
     from historiograph.compare import ClaimGroup, ComparedSource, Embedder
+    from historiograph.store.dialect import AnyConnection
+    from historiograph.store.opening import AnyStore
 
 _log = logging.getLogger(__name__)
 
@@ -39,12 +44,15 @@ CLASSIFICATIONS = ("agree", "differ", "contradict", "contested")  # = compare.CL
 # The alignment compares every pair of claims (quadratic, in Python): past this many
 # claims one rebuild would take minutes, so the comparison is skipped with a warning.
 MAX_COMPARED_CLAIMS = 20_000
+# LIMIT for "no limit": SQLite takes -1 for it, PostgreSQL refuses a negative LIMIT.
+_NO_LIMIT = 2**63 - 1
+_ESCAPE = "\\"  # of LIKE patterns: a backslash
 
 
 # --- rebuilding --------------------------------------------------------------------------------
 
 
-def compute_claim_groups(store: Store, *, embedder: Embedder | None = None) -> int:
+def compute_claim_groups(store: AnyStore, *, embedder: Embedder | None = None) -> int:
     """Rebuild every claim group from the stored sources and claims; return how many.
 
     Sources without claims (ingested with ``--no-nlp``) take no part. Fewer
@@ -53,15 +61,17 @@ def compute_claim_groups(store: Store, *, embedder: Embedder | None = None) -> i
     """
     from historiograph.compare import compare_sources
 
-    conn = store.conn
+    db = sql_connection(store.conn)
+    # In byte order of their paths (the comparison's input order: it numbers the groups).
     ids = [
         str(row[0])
-        for row in conn.execute(
+        for row in db.query(
             "SELECT id FROM sources WHERE EXISTS"
-            " (SELECT 1 FROM claims WHERE claims.source_id = sources.id) ORDER BY path"
+            " (SELECT 1 FROM claims WHERE claims.source_id = sources.id)"
+            " ORDER BY path COLLATE BINARY"
         )
     ]
-    claims = int(conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+    claims = int(db.query("SELECT count(*) FROM claims").fetchone()[0])
     groups: list[ClaimGroup] = []
     if claims > MAX_COMPARED_CLAIMS:
         _log.warning(
@@ -77,13 +87,16 @@ def compute_claim_groups(store: Store, *, embedder: Embedder | None = None) -> i
     return len(groups)
 
 
-def save_groups(store: Store, groups: Sequence[ClaimGroup]) -> None:
+def save_groups(store: AnyStore, groups: Sequence[ClaimGroup]) -> None:
     """Replace the stored groups with ``groups`` (ids 1.. in the given order)."""
     with store.transaction() as conn:
-        conn.execute("DELETE FROM claim_group_members")
-        conn.execute("DELETE FROM claim_groups")
+        db = sql_connection(conn)
+        # Two rebuilds at once (two ingesting processes) would both insert group 1.
+        db.lock_out_writers("claim_groups")
+        db.execute("DELETE FROM claim_group_members")
+        db.execute("DELETE FROM claim_groups")
         for number, group in enumerate(groups, start=1):
-            conn.execute(
+            db.execute(
                 "INSERT INTO claim_groups (id, kind, label, classification, reason, score, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -96,7 +109,7 @@ def save_groups(store: Store, groups: Sequence[ClaimGroup]) -> None:
                     json.dumps(group.to_dict(), ensure_ascii=False),
                 ),
             )
-            conn.executemany(
+            db.executemany(
                 'INSERT INTO claim_group_members (group_id, position, source_id, start, "end",'
                 " text, modality, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -106,11 +119,12 @@ def save_groups(store: Store, groups: Sequence[ClaimGroup]) -> None:
             )
 
 
-def compared_source(store: Store, source_id: str) -> ComparedSource:
+def compared_source(store: AnyStore, source_id: str) -> ComparedSource:
     """A stored source as the comparison takes it: text, extraction and claims from its rows."""
     from historiograph.compare import ComparedSource
 
-    row = store.conn.execute(
+    db = sql_connection(store.conn)
+    row = db.query(
         "SELECT path, kind, sha256, size_bytes, title, authors, published, language, metadata,"
         " original FROM sources WHERE id = ?",
         (source_id,),
@@ -132,19 +146,19 @@ def compared_source(store: Store, source_id: str) -> ComparedSource:
         edits=store.edits(source_id),
         passages=[],  # search's view; the comparison never reads it
     )
-    extraction, mention_index = _extraction(store.conn, source_id)
-    claims = _claim_set(store.conn, source_id, extraction, mention_index)
+    extraction, mention_index = _extraction(db, source_id)
+    claims = _claim_set(db, source_id, extraction, mention_index)
     extraction.claims = claims
     parsed.extraction = extraction
     return ComparedSource(source_id, parsed, extraction, claims)
 
 
-def _extraction(conn: sqlite3.Connection, source_id: str) -> tuple[Extraction, dict[int, int]]:
+def _extraction(db: SqlConnection, source_id: str) -> tuple[Extraction, dict[int, int]]:
     """The source's extraction, lists in the order they were saved (by id, as indexes were),
     and stored mention id -> index into ``mentions``."""
     mentions: list[Mention] = []
     mention_index: dict[int, int] = {}
-    for row in conn.execute(
+    for row in db.query(
         'SELECT id, start, "end", text, type, attrs FROM mentions WHERE source_id = ? ORDER BY id',
         (source_id,),
     ):
@@ -154,7 +168,7 @@ def _extraction(conn: sqlite3.Connection, source_id: str) -> tuple[Extraction, d
         )
     dates: list[DateMention] = []
     date_index: dict[int, int] = {}
-    for row in conn.execute(
+    for row in db.query(
         'SELECT id, start, "end", text, edtf, earliest, latest, anchored FROM dates'
         " WHERE source_id = ? ORDER BY id",
         (source_id,),
@@ -172,7 +186,7 @@ def _extraction(conn: sqlite3.Connection, source_id: str) -> tuple[Extraction, d
             )
         )
     roles: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for row in conn.execute(
+    for row in db.query(
         "SELECT em.event_id, em.mention_id, em.role FROM event_mentions AS em"
         " JOIN events AS e ON e.id = em.event_id WHERE e.source_id = ?"
         " ORDER BY em.event_id, em.mention_id",
@@ -192,7 +206,7 @@ def _extraction(conn: sqlite3.Connection, source_id: str) -> tuple[Extraction, d
             participants=roles[row["id"]]["participant"],
             places=roles[row["id"]]["place"],
         )
-        for row in conn.execute(
+        for row in db.query(
             'SELECT id, date_id, edtf, earliest, latest, label, start, "end" FROM events'
             " WHERE source_id = ? ORDER BY id",
             (source_id,),
@@ -202,7 +216,7 @@ def _extraction(conn: sqlite3.Connection, source_id: str) -> tuple[Extraction, d
 
 
 def _claim_set(
-    conn: sqlite3.Connection,
+    db: SqlConnection,
     source_id: str,
     extraction: Extraction,
     mention_index: dict[int, int],
@@ -216,7 +230,7 @@ def _claim_set(
         return None if mention_id is None else mention_index.get(mention_id)
 
     chains: dict[int, list[Attribution]] = defaultdict(list)
-    for row in conn.execute(
+    for row in db.query(
         'SELECT l.claim_id, l.kind, l.text, l.start, l."end", l.cue, l.mention_id'
         " FROM claim_chain AS l JOIN claims AS c ON c.id = l.claim_id"
         " WHERE c.source_id = ? ORDER BY l.claim_id, l.position",
@@ -233,7 +247,7 @@ def _claim_set(
             )
         )
     subjects: dict[int, list[int]] = defaultdict(list)
-    for row in conn.execute(
+    for row in db.query(
         "SELECT s.claim_id, s.mention_id FROM claim_subjects AS s"
         " JOIN claims AS c ON c.id = s.claim_id WHERE c.source_id = ?",
         (source_id,),
@@ -242,7 +256,7 @@ def _claim_set(
         if found is not None:
             subjects[row["claim_id"]].append(found)
     claims: list[Claim] = []
-    for row in conn.execute(
+    for row in db.query(
         'SELECT id, start, "end", text, modality, attribution_kind, attribution_text,'
         " attribution_start, attribution_end, attribution_mention_id, cue, date_edtf, attrs"
         " FROM claims WHERE source_id = ? ORDER BY id",
@@ -342,9 +356,13 @@ class BadGroupFilter(ValueError):
 
 
 def _where(
-    *, entity: str | None, sources: Sequence[str], classification: str | None
+    db: SqlConnection,
+    *,
+    entity: str | None,
+    sources: Sequence[str],
+    classification: str | None,
 ) -> tuple[str, list[Any]]:
-    sql = ["WHERE 1"]
+    sql = ["WHERE 1 = 1"]
     params: list[Any] = []
     if classification:
         if classification not in CLASSIFICATIONS:
@@ -358,7 +376,7 @@ def _where(
         prefix = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql.append(
             "AND g.id IN (SELECT group_id FROM claim_group_members"
-            " WHERE source_id = ? OR source_id LIKE ? ESCAPE '\\')"
+            f" WHERE source_id = ? OR {db.like('source_id', escape=_ESCAPE)})"
         )
         params.extend([source, prefix])
     if entity:
@@ -383,7 +401,7 @@ def _where(
 
 
 def list_groups(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     *,
     entity: str | None = None,
     sources: Sequence[str] = (),
@@ -397,22 +415,22 @@ def list_groups(
     prefixes that must all have a member in the group; ``classification``: one
     of :data:`CLASSIFICATIONS` (anything else raises :class:`BadGroupFilter`).
     """
-    where, params = _where(entity=entity, sources=sources, classification=classification)
-    total = int(
-        conn.execute(f"SELECT count(*) FROM claim_groups AS g {where}", params).fetchone()[0]
-    )
-    rows = conn.execute(
+    db = sql_connection(conn)
+    where, params = _where(db, entity=entity, sources=sources, classification=classification)
+    total = int(db.query(f"SELECT count(*) FROM claim_groups AS g {where}", params).fetchone()[0])
+    rows = db.query(
         "SELECT g.id, g.kind, g.label, g.classification, g.reason, g.score, g.data"
         f" FROM claim_groups AS g {where} ORDER BY g.score DESC, g.id LIMIT ? OFFSET ?",
-        [*params, -1 if limit is None else max(0, limit), max(0, offset)],
+        [*params, _NO_LIMIT if limit is None else max(0, limit), max(0, offset)],
     ).fetchall()
     groups = [_group_row(row) for row in rows]
-    _fill_members(conn, groups)
+    _fill_members(db, groups)
     return groups, total
 
 
-def group_detail(conn: sqlite3.Connection, group_id: int) -> GroupRow | None:
-    row = conn.execute(
+def group_detail(conn: AnyConnection, group_id: int) -> GroupRow | None:
+    db = sql_connection(conn)
+    row = db.query(
         "SELECT id, kind, label, classification, reason, score, data FROM claim_groups"
         " WHERE id = ?",
         (group_id,),
@@ -420,21 +438,21 @@ def group_detail(conn: sqlite3.Connection, group_id: int) -> GroupRow | None:
     if row is None:
         return None
     group = _group_row(row)
-    _fill_members(conn, [group])
+    _fill_members(db, [group])
     return group
 
 
-def iter_group_records(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def iter_group_records(conn: AnyConnection) -> list[dict[str, Any]]:
     """Every group in the export's shape, most confident first."""
     groups, _ = list_groups(conn)
     return [group.as_json() for group in groups]
 
 
-def count_groups(conn: sqlite3.Connection) -> dict[str, int]:
+def count_groups(conn: AnyConnection) -> dict[str, int]:
     """Groups by classification, plus ``total``."""
     counts = {
         str(row[0]): int(row[1])
-        for row in conn.execute(
+        for row in sql_connection(conn).query(
             "SELECT classification, count(*) FROM claim_groups GROUP BY classification"
         )
     }
@@ -442,7 +460,7 @@ def count_groups(conn: sqlite3.Connection) -> dict[str, int]:
     return counts
 
 
-def _group_row(row: sqlite3.Row) -> GroupRow:
+def _group_row(row: Any) -> GroupRow:
     data = json.loads(row["data"])
     return GroupRow(
         id=row["id"],
@@ -456,7 +474,7 @@ def _group_row(row: sqlite3.Row) -> GroupRow:
     )
 
 
-def _fill_members(conn: sqlite3.Connection, groups: list[GroupRow]) -> None:
+def _fill_members(db: SqlConnection, groups: list[GroupRow]) -> None:
     for first in range(0, len(groups), 500):
         batch = {group.id: group for group in groups[first : first + 500]}
         marks = ", ".join("?" for _ in batch)
@@ -464,7 +482,7 @@ def _fill_members(conn: sqlite3.Connection, groups: list[GroupRow]) -> None:
             group.id: [m.get("attribution") for m in group.data.get("members", [])]
             for group in batch.values()
         }
-        for row in conn.execute(
+        for row in db.query(
             'SELECT gm.group_id, gm.position, gm.source_id, gm.start, gm."end", gm.text,'
             " gm.modality, gm.date, s.title, s.path FROM claim_group_members AS gm"
             " JOIN sources AS s ON s.id = gm.source_id"

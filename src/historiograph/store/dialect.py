@@ -17,8 +17,14 @@ both drivers (``sqlite3.Row``, which the SQLite store sets; :class:`NamedRow` on
 Where the two databases' SQL cannot be one text, the difference is kept here:
 ``COLLATE BINARY`` (SQLite's byte order) becomes ``COLLATE "C"``, the same order whatever the
 database's locale; :meth:`SqlConnection.like` gives SQLite's ``LIKE`` (ASCII letters match
-either case, no escape character unless one is named); :attr:`SqlConnection.insertion_order`
-names the order in which a table without a key was written.
+either case, no escape character unless one is named).
+
+The steps derived from all sources together (store/resolution.py, comparison.py) write
+through the same interface, with what their transactions need on either database:
+:meth:`SqlConnection.defer_foreign_keys`, :meth:`SqlConnection.lock_out_writers` (SQLite's
+write transaction excludes other writers already), :meth:`SqlConnection.next_id` (the id
+SQLite gives a new row, max + 1, where an identity column never goes back) and
+:meth:`SqlConnection.restart_identity`.
 
 psycopg is never imported here: a connection is recognised by its type's module, so the
 SQLite path needs no ``postgres`` extra.
@@ -144,15 +150,72 @@ class SqlConnection:
         fold = f"'{_ASCII_UPPER}', '{_ASCII_UPPER.lower()}'"
         return f"translate({column}, {fold}) LIKE translate(?, {fold}) ESCAPE '{escape or ''}'"
 
-    @property
-    def insertion_order(self) -> str:
-        """What orders a key-less table's rows as they were written (``entity_links``).
+    # -- the derived steps' transactions -----------------------------------------------
 
-        SQLite lists such rows by ``rowid``. PostgreSQL has no rowid; ``ctid`` is the
-        physical order, which is the order written for a table filled once and never
-        updated in place (as ``migrate``'s COPY fills it, in SQLite's rowid order).
+    def defer_foreign_keys(self) -> None:
+        """Check foreign keys at commit, not per statement, for the rest of the transaction.
+
+        The resolver rewrites entities while mentions point at them. SQLite: ``PRAGMA
+        defer_foreign_keys``; PostgreSQL: ``SET CONSTRAINTS ALL DEFERRED``, which defers
+        the constraints declared DEFERRABLE (mentions' entity key: store/postgres/schema.py).
         """
-        return "ctid" if self.postgres else "rowid"
+        if self.postgres:
+            self.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            self.execute("PRAGMA defer_foreign_keys = ON")
+
+    def lock_out_writers(self, *tables: str) -> None:
+        """Make the caller's transaction the only writer of ``tables`` until it ends.
+
+        SQLite's write transaction (``BEGIN IMMEDIATE``) excludes every other writer
+        already: nothing to do. PostgreSQL lets writers run side by side, so two derived
+        updates (one per ingesting process) would digest the same new sources twice, and an
+        ingest committing in the middle of one would be half seen. ``SHARE ROW EXCLUSIVE``
+        conflicts with itself and with every row change, never with plain reads; taken
+        first in the transaction, before any row is touched, so it waits for the writers
+        already running and makes later ones wait for it.
+        """
+        if self.postgres and tables:
+            self.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+    def next_id(self, table: str) -> int:
+        """The id SQLite gives the next row of ``table`` inserted without one: max + 1.
+
+        A writer that numbers its rows by this (and counts on from it) gets the same ids on
+        both stores: a PostgreSQL identity never reuses the ids of deleted rows, where
+        SQLite's INTEGER PRIMARY KEY starts again after the largest one left.
+        """
+        row = self.query(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
+        return int(row[0])
+
+    def restart_identity(self, table: str) -> None:
+        """PostgreSQL: let the next row of ``table`` inserted without an id get max + 1, as
+        on SQLite (nothing to do there).
+
+        Run outside any transaction, after the one that deleted rows has committed: a
+        sequence is not transactional, so set inside a transaction that then rolled back it
+        could hand out the ids of rows that came back. The table is locked against writers
+        meanwhile, so no row can take an id between the max and the setval; a writer busy
+        with it (``NOWAIT``) is not waited for, and the ids just continue from where they
+        were (the rows are the same, only numbered differently from SQLite's).
+        """
+        if not self.postgres:
+            return
+        import psycopg
+        from psycopg.pq import TransactionStatus
+
+        if self.conn.info.transaction_status != TransactionStatus.IDLE:
+            return  # inside the caller's transaction: see above
+        try:
+            with self.conn.transaction():
+                self.conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+                self.conn.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1,"
+                    f" false) FROM {table}",
+                    (table,),
+                )
+        except psycopg.errors.LockNotAvailable:
+            pass
 
 
 class NamedRow:

@@ -198,10 +198,10 @@ def iter_entities(conn: AnyConnection) -> Iterator[dict[str, Any]]:
 
 
 def _entity_links(db: SqlConnection, entity_id: int, columns: str) -> list[Any]:
-    """An entity's merge links in the order the resolver wrote them (the table has no key)."""
+    """An entity's merge links in the order the resolver wrote them (their ids: SQLite's
+    rowids before migration 15 made them a column both stores fill)."""
     return db.query(
-        f"SELECT {columns} FROM entity_links WHERE entity_id = ? ORDER BY {db.insertion_order}",
-        (entity_id,),
+        f"SELECT {columns} FROM entity_links WHERE entity_id = ? ORDER BY id", (entity_id,)
     ).fetchall()
 
 

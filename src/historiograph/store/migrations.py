@@ -439,6 +439,46 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS geocode_parts_by_entity
         ON geocode_parts(entity_id, hit DESC, n DESC, source_id);
     """,
+    # 15: an explicit order for the two tables whose rows were listed in rowid order, so
+    # that a PostgreSQL base (which has no rowid, and whose physical order is not the order
+    # written once rows were deleted) lists them alike: entity_links gets an id (the rowid
+    # it had, so the order is unchanged; the resolver numbers new links max + 1 on both
+    # stores), relation_evidence each row's position in its relation's evidence.
+    """
+    CREATE TABLE entity_links_numbered (
+        id         INTEGER PRIMARY KEY,          -- the order the resolver wrote them in
+        entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        mention_a  INTEGER NOT NULL,
+        mention_b  INTEGER NOT NULL,
+        rule       TEXT NOT NULL,
+        score      REAL NOT NULL,
+        source_id  TEXT,
+        start      INTEGER,
+        "end"      INTEGER
+    );
+    INSERT INTO entity_links_numbered
+        (id, entity_id, mention_a, mention_b, rule, score, source_id, start, "end")
+        SELECT rowid, entity_id, mention_a, mention_b, rule, score, source_id, start, "end"
+        FROM entity_links;
+    DROP TABLE entity_links;
+    ALTER TABLE entity_links_numbered RENAME TO entity_links;
+    CREATE INDEX entity_links_by_entity ON entity_links(entity_id);
+    CREATE INDEX entity_links_by_mention ON entity_links(mention_b);
+    CREATE TABLE relation_evidence_numbered (
+        relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,            -- 0.. in the relation's evidence
+        source_id   TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        "end"       INTEGER NOT NULL,
+        PRIMARY KEY (relation_id, position)
+    ) WITHOUT ROWID;
+    INSERT INTO relation_evidence_numbered (relation_id, position, source_id, start, "end")
+        SELECT relation_id, row_number() OVER (PARTITION BY relation_id ORDER BY rowid) - 1,
+            source_id, start, "end"
+        FROM relation_evidence;
+    DROP TABLE relation_evidence;
+    ALTER TABLE relation_evidence_numbered RENAME TO relation_evidence;
+    """,
 ]
 
 # The longest span, in days, of each bounded level of migration 13 (level 4: any longer, or

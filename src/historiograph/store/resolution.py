@@ -5,17 +5,22 @@ Runs after each ingest that changed something, and on demand. Users' overrides
 after it, so they survive re-ingest and re-resolution. Overrides name
 mentions by ``[source id, start, end]``, which stays true as long as the
 source's content does.
+
+Either store: every statement is SQLite's SQL, run through store/dialect.py as the
+extraction's writers and the readers are (``?`` placeholders, ``COLLATE BINARY`` for byte
+order, rows read by column name on both drivers), every ORDER BY that decides what is
+written is total, and the rows these steps number (entities, links, relations, units) get
+the ids SQLite gives them: a PostgreSQL base holds the rows a SQLite base holds.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from historiograph.errors import HistoriographError
 from historiograph.nlp.names import name_key
@@ -31,7 +36,11 @@ from historiograph.resolve.resolver import (
     stated_aliases,
 )
 from historiograph.store import knowledge
-from historiograph.store.database import Store
+from historiograph.store.dialect import SqlConnection, sql_connection
+
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
+    from historiograph.store.opening import AnyStore
 
 MentionRef = tuple[str, int, int]
 
@@ -44,75 +53,100 @@ class ResolutionSummary:
     overrides: int
 
 
-def resolve_entities(store: Store) -> ResolutionSummary:
+def resolve_entities(store: AnyStore) -> ResolutionSummary:
     """Recompute every entity from all mentions, then apply the stored overrides."""
     update_resolution(store, full=True)
     return resolution_summary(store)
 
 
-def resolution_summary(store: Store) -> ResolutionSummary:
-    conn = store.conn
+def resolution_summary(store: AnyStore) -> ResolutionSummary:
+    db = sql_connection(store.conn)
     counts = [
-        int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        int(db.query(f"SELECT count(*) FROM {table}").fetchone()[0])
         for table in ("mentions", "entities", "entity_links", "entity_overrides")
     ]
     return ResolutionSummary(*counts)
 
 
-def refresh_entity_summaries(conn: sqlite3.Connection) -> None:
+def refresh_entity_summaries(conn: AnyConnection) -> None:
     """Rebuild the per-entity summaries (names, merge evidence, events) from the mentions.
 
     One pass over all mentions when entities change, instead of one per page view of a
     much-mentioned entity.
     """
+    db = sql_connection(conn)
     for table in ("entity_aliases", "entity_merges", "entity_events"):
-        conn.execute(f"DELETE FROM {table}")
-    _insert_summaries(conn, "")
+        db.execute(f"DELETE FROM {table}")
+    _insert_summaries(db, "")
 
 
 # One row per rule and pair of spellings (the best-scored link's evidence, the first by
 # its span among equals, so that a partial rebuild picks what a whole one does): a merge
-# of two identical spellings tells a reviewer nothing.
+# of two identical spellings tells a reviewer nothing. NULLS FIRST is SQLite's order for
+# a link without evidence, which PostgreSQL would list last.
 _MERGES = (
     "INSERT INTO entity_merges"
     ' (entity_id, rule, score, name_a, name_b, source_id, start, "end")'
     ' SELECT entity_id, rule, score, name_a, name_b, source_id, start, "end" FROM'
     " (SELECT l.entity_id, l.rule, l.score, a.text AS name_a, b.text AS name_b, l.source_id,"
     ' l.start, l."end", row_number() OVER (PARTITION BY l.entity_id, l.rule, a.text, b.text'
-    ' ORDER BY l.score DESC, l.source_id, l.start, l."end") AS rank'
+    " ORDER BY l.score DESC, l.source_id COLLATE BINARY NULLS FIRST, l.start NULLS FIRST,"
+    ' l."end" NULLS FIRST) AS rank'
     " FROM entity_links AS l JOIN mentions AS a ON a.id = l.mention_a"
-    " JOIN mentions AS b ON b.id = l.mention_b WHERE a.text != b.text {where})"
+    " JOIN mentions AS b ON b.id = l.mention_b WHERE a.text != b.text {where}) AS ranked"
     " WHERE rank = 1"
 )
 
 
-def _insert_summaries(conn: sqlite3.Connection, where: str, *params: Any) -> None:
-    conn.execute(
+def _insert_summaries(db: SqlConnection, where: str, *params: Any) -> None:
+    db.execute(
         "INSERT INTO entity_aliases (entity_id, text, mentions)"
-        f" SELECT entity_id, text, count(*) FROM mentions WHERE 1 {where.replace('l.', '')}"
+        f" SELECT entity_id, text, count(*) FROM mentions WHERE 1 = 1 {where.replace('l.', '')}"
         " GROUP BY entity_id, text",
         params,
     )
-    conn.execute(_MERGES.format(where=where), params)
-    conn.execute(
+    db.execute(_MERGES.format(where=where), params)
+    db.execute(
         "INSERT OR IGNORE INTO entity_events"
         " (entity_id, event_id, earliest, latest, source_id, start)"
         " SELECT m.entity_id, e.id, e.earliest, e.latest, e.source_id, e.start"
         " FROM mentions AS m JOIN event_mentions AS em ON em.mention_id = m.id"
-        f" JOIN events AS e ON e.id = em.event_id WHERE 1 {where.replace('l.', 'm.')}",
+        f" JOIN events AS e ON e.id = em.event_id WHERE 1 = 1 {where.replace('l.', 'm.')}",
         params,
     )
 
 
-def _refresh_summaries(conn: sqlite3.Connection, entity_ids: list[int]) -> None:
+def _refresh_summaries(db: SqlConnection, entity_ids: list[int]) -> None:
     """The summaries of these entities only (the caller deleted their old ones)."""
     for entity_id in entity_ids:
-        _insert_summaries(conn, "AND l.entity_id = ?", entity_id)
+        _insert_summaries(db, "AND l.entity_id = ?", entity_id)
 
 
-def _original(conn: sqlite3.Connection, source: str) -> str | None:
-    row = conn.execute("SELECT original FROM sources WHERE id = ?", (source,)).fetchone()
+def _original(db: SqlConnection, source: str) -> str | None:
+    row = db.query("SELECT original FROM sources WHERE id = ?", (source,)).fetchone()
     return None if row is None else str(row[0])
+
+
+class _Numbering:
+    """Ids for the new rows of one table in this transaction, as SQLite numbers an INTEGER
+    PRIMARY KEY: max + 1 on (store/dialect.py: ``next_id``), read when the first is taken,
+    after the transaction's deletions. A PostgreSQL identity would never reuse a deleted
+    row's id, so its rows (and their order) would part from SQLite's after one update."""
+
+    __slots__ = ("db", "following", "table")
+
+    def __init__(self, db: SqlConnection, table: str) -> None:
+        self.db = db
+        self.table = table
+        self.following: int | None = None
+
+    def take(self, count: int = 1) -> int:
+        """The first of ``count`` consecutive new ids."""
+        if self.following is None:
+            self.following = self.db.next_id(self.table)
+        first = self.following
+        self.following += count
+        return first
 
 
 def _link_row(entity_id: int, link: Link) -> tuple[Any, ...]:
@@ -122,7 +156,7 @@ def _link_row(entity_id: int, link: Link) -> tuple[Any, ...]:
 
 def _apply_overrides(
     clusters: list[Cluster],
-    overrides: list[sqlite3.Row],
+    overrides: list[Any],
     by_ref: dict[MentionRef, int],
     texts: dict[int, str],
     counts: dict[int, int],
@@ -168,47 +202,53 @@ def _apply_overrides(
     return [c for c in clusters if c.mentions]
 
 
-def add_override(store: Store, action: str, args: dict[str, Any]) -> None:
+def add_override(store: AnyStore, action: str, args: dict[str, Any]) -> None:
     with store.transaction() as conn:
-        conn.execute(
+        sql_connection(conn).execute(
             "INSERT INTO entity_overrides (action, args, created_at) VALUES (?, ?, ?)",
             (action, json.dumps(args, ensure_ascii=False), datetime.now(UTC).isoformat()),
         )
 
 
 def find_entities(
-    store: Store, *, name: str | None = None, kind: str | None = None
+    store: AnyStore, *, name: str | None = None, kind: str | None = None
 ) -> list[dict[str, Any]]:
     """Entities with their mention counts, filtered by type and by a name or alias."""
     return knowledge.find_entities(store.conn, name=name, kind=kind)
 
 
-def entity_detail(store: Store, entity_id: int) -> dict[str, Any]:
+def entity_detail(store: AnyStore, entity_id: int) -> dict[str, Any]:
     """An entity's names, mentions in context, merge evidence and events."""
     return knowledge.entity_detail(store.conn, entity_id)
 
 
-def mention_ref(store: Store, mention_id: int) -> MentionRef:
-    row = store.conn.execute(
-        'SELECT source_id, start, "end" FROM mentions WHERE id = ?', (mention_id,)
-    ).fetchone()
+def mention_ref(store: AnyStore, mention_id: int) -> MentionRef:
+    row = (
+        sql_connection(store.conn)
+        .query('SELECT source_id, start, "end" FROM mentions WHERE id = ?', (mention_id,))
+        .fetchone()
+    )
     if row is None:
         raise HistoriographError(f"no mention with id {mention_id}")
     return (row[0], row[1], row[2])
 
 
-def entity_ref(store: Store, entity_id: int) -> MentionRef:
+def entity_ref(store: AnyStore, entity_id: int) -> MentionRef:
     """A mention that stands for an entity in an override (its first one)."""
-    row = store.conn.execute(
-        'SELECT source_id, start, "end" FROM mentions WHERE entity_id = ? ORDER BY id LIMIT 1',
-        (entity_id,),
-    ).fetchone()
+    row = (
+        sql_connection(store.conn)
+        .query(
+            'SELECT source_id, start, "end" FROM mentions WHERE entity_id = ? ORDER BY id LIMIT 1',
+            (entity_id,),
+        )
+        .fetchone()
+    )
     if row is None:
         raise HistoriographError(f"no entity with id {entity_id}")
     return (row[0], row[1], row[2])
 
 
-def compute_relations(store: Store, changes: Changes | None = None) -> int:
+def compute_relations(store: AnyStore, changes: Changes | None = None) -> int:
     """Rebuild the relations from every source's mentions; return how many there are.
 
     With ``changes`` (from :func:`update_resolution`), only the sources added, gone or
@@ -218,30 +258,34 @@ def compute_relations(store: Store, changes: Changes | None = None) -> int:
     """
     from historiograph.resolve.relations import Placed, Relation, relations_of_source
 
-    conn = store.conn
+    db = sql_connection(store.conn)
     with store.transaction():
+        db.lock_out_writers("sources")
         full = changes is None or changes.full
         if full:
-            conn.execute("DELETE FROM relation_parts")
-            todo = [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
+            db.execute("DELETE FROM relation_parts")
+            todo = [r[0] for r in db.query("SELECT id FROM sources ORDER BY id COLLATE BINARY")]
         else:
             assert changes is not None
             todo = sorted((set(changes.added) | changes.sources) - set(changes.gone))
         stale: set[tuple[int, int, str]] = set()
         delta: dict[tuple[int, int, str], int] = defaultdict(int)  # weight change per relation
         for source_id in sorted(set(todo) | set(() if changes is None else changes.gone)):
-            for r in conn.execute(
+            for r in db.query(
                 "SELECT a, b, type, weight FROM relation_parts WHERE source_id = ?", (source_id,)
             ):
                 stale.add((r[0], r[1], r[2]))
                 delta[(r[0], r[1], r[2])] -= r[3]
-            conn.execute("DELETE FROM relation_parts WHERE source_id = ?", (source_id,))
+            db.execute("DELETE FROM relation_parts WHERE source_id = ?", (source_id,))
         for source_id in todo:
             found: dict[tuple[int, int, str], Relation] = {}
+            # In text order, ties by id (the order of SQLite's index): which of two mentions
+            # at one offset comes first decides the pairs a sentence gives.
             mentions = [
                 Placed(row[0], row[1], row[2], row[3])
-                for row in conn.execute(
-                    'SELECT entity_id, type, start, "end" FROM mentions WHERE source_id = ?',
+                for row in db.query(
+                    'SELECT entity_id, type, start, "end" FROM mentions WHERE source_id = ?'
+                    " ORDER BY start, id",
                     (source_id,),
                 )
             ]
@@ -249,15 +293,16 @@ def compute_relations(store: Store, changes: Changes | None = None) -> int:
                 continue
             paragraphs = [
                 (row[0], row[1])
-                for row in conn.execute(
+                for row in db.query(
                     'SELECT start, "end" FROM spans WHERE source_id = ? AND kind IN'
-                    " ('paragraph', 'footnote', 'bibliography_item', 'postscript') ORDER BY start",
+                    " ('paragraph', 'footnote', 'bibliography_item', 'postscript')"
+                    ' ORDER BY start, "end", id',
                     (source_id,),
                 )
             ]
             text = store.original_text(source_id)
             relations_of_source(source_id, text, paragraphs, mentions, found)
-            conn.executemany(
+            db.executemany(
                 "INSERT INTO relation_parts (source_id, a, b, type, weight, evidence)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -270,33 +315,34 @@ def compute_relations(store: Store, changes: Changes | None = None) -> int:
                 delta[key] += relation.weight
         old_weights: dict[tuple[int, int, str], int] = {}
         if full:
-            conn.execute("DELETE FROM relation_evidence")
-            conn.execute("DELETE FROM relations")
+            db.execute("DELETE FROM relation_evidence")
+            db.execute("DELETE FROM relations")
             stale = {
                 (r[0], r[1], r[2])
-                for r in conn.execute("SELECT DISTINCT a, b, type FROM relation_parts")
+                for r in db.query("SELECT DISTINCT a, b, type FROM relation_parts")
             }
         else:
             for a, b, kind in sorted(stale):
-                row = conn.execute(
+                row = db.query(
                     "SELECT coalesce(sum(weight), 0) FROM relations"
                     " WHERE source = ? AND target = ? AND type = ?",
                     (a, b, kind),
                 ).fetchone()
-                old_weights[(a, b, kind)] = int(row[0])
-                conn.execute(
+                old_weights[(a, b, kind)] = int(row[0])  # int: PostgreSQL's sum is numeric
+                db.execute(
                     "DELETE FROM relations WHERE source = ? AND target = ? AND type = ?",
                     (a, b, kind),
                 )
-        conn.execute("DELETE FROM relations WHERE type = 'part-of'")
+        db.execute("DELETE FROM relations WHERE type = 'part-of'")
+        ids = _Numbering(db, "relations")
         for a, b, kind in sorted(stale):
             # The weight by its change (the sum over every source would cost the corpus);
             # the evidence from the first shares in source order, read until it is whole.
             weight = 0
             evidence: list[tuple[str, int, int]] = []
-            parts = conn.execute(
+            parts = db.query(
                 "SELECT weight, evidence FROM relation_parts WHERE a = ? AND b = ? AND type = ?"
-                " ORDER BY source_id",
+                " ORDER BY source_id COLLATE BINARY",
                 (a, b, kind),
             )
             for part_weight, part_evidence in parts:
@@ -306,56 +352,64 @@ def compute_relations(store: Store, changes: Changes | None = None) -> int:
                     weight = old_weights.get((a, b, kind), 0) + delta[(a, b, kind)]
                     break
             if weight:
-                _insert_relation(conn, Relation(a, b, kind, weight, evidence[:_EVIDENCE]))
-        for relation in _part_of(conn).values():
-            _insert_relation(conn, relation)
-        conn.execute(
-            "DELETE FROM relation_evidence WHERE relation_id NOT IN (SELECT id FROM relations)"
+                _insert_relation(db, ids, Relation(a, b, kind, weight, evidence[:_EVIDENCE]))
+        for relation in _part_of(db).values():
+            _insert_relation(db, ids, relation)
+        db.execute(
+            "DELETE FROM relation_evidence WHERE NOT EXISTS"
+            " (SELECT 1 FROM relations WHERE relations.id = relation_evidence.relation_id)"
         )
-        return int(conn.execute("SELECT count(*) FROM relations").fetchone()[0])
+        return int(db.query("SELECT count(*) FROM relations").fetchone()[0])
 
 
 _EVIDENCE = 5  # evidence spans kept per relation (as relations_of_source keeps per source)
 
 
-def _insert_relation(conn: sqlite3.Connection, relation: Any) -> None:
-    cursor = conn.execute(
-        "INSERT INTO relations (source, target, type, weight) VALUES (?, ?, ?, ?)",
-        (relation.source, relation.target, relation.type, relation.weight),
+def _insert_relation(db: SqlConnection, ids: _Numbering, relation: Any) -> None:
+    relation_id = ids.take()
+    db.execute(
+        "INSERT INTO relations (id, source, target, type, weight) VALUES (?, ?, ?, ?, ?)",
+        (relation_id, relation.source, relation.target, relation.type, relation.weight),
     )
-    conn.executemany(
-        'INSERT INTO relation_evidence (relation_id, source_id, start, "end") VALUES (?, ?, ?, ?)',
-        [(cursor.lastrowid, *evidence) for evidence in relation.evidence],
+    db.executemany(
+        'INSERT INTO relation_evidence (relation_id, position, source_id, start, "end")'
+        " VALUES (?, ?, ?, ?, ?)",
+        [(relation_id, position, *evidence) for position, evidence in enumerate(relation.evidence)],
     )
 
 
-def _part_of(conn: sqlite3.Connection) -> dict[tuple[int, int, str], Any]:
+def _part_of(db: SqlConnection) -> dict[tuple[int, int, str], Any]:
     """Organisations named inside others' names (from the entities alone: cheap)."""
     from historiograph.resolve.relations import part_of_relations
 
     names: dict[int, tuple[str, str]] = {}
     keys: dict[str, list[int]] = defaultdict(list)
-    for row in conn.execute("SELECT id, key, type FROM entities"):
+    # In the order of the name index (SQLite reads the entities from it), which is the
+    # order the relations are numbered in.
+    for row in db.query(
+        "SELECT id, key, type FROM entities ORDER BY key COLLATE BINARY, type COLLATE BINARY, id"
+    ):
         names[row["id"]] = (row["key"], row["type"])
         keys[row["key"]].append(row["id"])
     first_mentions = {}
     for entity_id, (key, kind) in names.items():
         if kind == "organization" and " of " in key:
-            row = conn.execute(
-                'SELECT source_id, start, "end", min(id) FROM mentions WHERE entity_id = ?',
+            row = db.query(
+                'SELECT source_id, start, "end" FROM mentions WHERE entity_id = ?'
+                " ORDER BY id LIMIT 1",
                 (entity_id,),
             ).fetchone()
-            if row is not None and row[0] is not None:
+            if row is not None:
                 first_mentions[entity_id] = (row[0], row[1], row[2])
     found: dict[tuple[int, int, str], Any] = {}
     part_of_relations(names, keys, first_mentions, found)
     return found
 
 
-def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
+def iter_relations(store: AnyStore) -> Iterator[dict[str, Any]]:
     """Relations in the JSON contract's shape, strongest first."""
-    conn = store.conn
-    for row in conn.execute(
+    db = sql_connection(store.conn)
+    for row in db.query(
         "SELECT id, source, target, type, weight FROM relations ORDER BY weight DESC, id"
     ).fetchall():
         evidence = [
@@ -365,8 +419,9 @@ def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
                 "end": e[2],
                 "text": store.original_text(e[0])[e[1] : e[2]],
             }
-            for e in conn.execute(
-                'SELECT source_id, start, "end" FROM relation_evidence WHERE relation_id = ?',
+            for e in db.query(
+                'SELECT source_id, start, "end" FROM relation_evidence WHERE relation_id = ?'
+                " ORDER BY position",
                 (row["id"],),
             )
         ]
@@ -379,7 +434,7 @@ def iter_relations(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, int]:
+def geocode_places(store: AnyStore, changes: Changes | None = None) -> tuple[int, int]:
     """Give place entities coordinates; return (resolved, unresolved) among those placed now.
 
     Each document's places are resolved together, so the region that document
@@ -392,14 +447,15 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
     """
     from historiograph.places.geocode import default_geocoder
 
-    conn = store.conn
+    db = sql_connection(store.conn)
     geocoder = default_geocoder()
     with store.transaction():
+        db.lock_out_writers("sources")
         full = changes is None or changes.full
         if full:
-            conn.execute("DELETE FROM geocode_parts")
-            todo = {r[0] for r in conn.execute("SELECT id FROM sources")}
-            decide = {r[0] for r in conn.execute("SELECT id FROM entities WHERE type = 'place'")}
+            db.execute("DELETE FROM geocode_parts")
+            todo = {r[0] for r in db.query("SELECT id FROM sources")}
+            decide = {r[0] for r in db.query("SELECT id FROM entities WHERE type = 'place'")}
         else:
             assert changes is not None
             todo = set(changes.added) | set(changes.sources)
@@ -410,7 +466,7 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
                 # A renamed place reads differently in every document naming it.
                 todo.update(
                     r[0]
-                    for r in conn.execute(
+                    for r in db.query(
                         f"SELECT DISTINCT source_id FROM geocode_parts"
                         f" WHERE entity_id IN ({_marks(chunk)})",
                         chunk,
@@ -420,13 +476,13 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
             for source_id in sorted(todo | set(changes.gone)):
                 decide.update(
                     r[0]
-                    for r in conn.execute(
+                    for r in db.query(
                         "SELECT entity_id FROM geocode_parts WHERE source_id = ?", (source_id,)
                     )
                 )
-                conn.execute("DELETE FROM geocode_parts WHERE source_id = ?", (source_id,))
+                db.execute("DELETE FROM geocode_parts WHERE source_id = ?", (source_id,))
         for source_id in sorted(todo):
-            places = conn.execute(
+            places = db.query(
                 "SELECT e.id, e.name, count(*) AS n FROM mentions AS m"
                 " JOIN entities AS e ON e.id = m.entity_id"
                 " WHERE m.source_id = ? AND e.type = 'place' GROUP BY e.id ORDER BY e.id",
@@ -454,7 +510,7 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
                         hit.reason,
                     )
                 )
-            conn.executemany(
+            db.executemany(
                 "INSERT INTO geocode_parts (source_id, entity_id, name, n, hit, latitude,"
                 " longitude, confidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
@@ -463,23 +519,24 @@ def geocode_places(store: Store, changes: Changes | None = None) -> tuple[int, i
         for entity_id in sorted(decide):
             # The answer of the document naming the place most, among those that found
             # it (the first such document on a tie); else not located.
-            best = conn.execute(
+            best = db.query(
                 "SELECT hit, latitude, longitude, confidence, reason FROM geocode_parts"
-                " WHERE entity_id = ? ORDER BY hit DESC, n DESC, source_id LIMIT 1",
+                " WHERE entity_id = ? ORDER BY hit DESC, n DESC, source_id COLLATE BINARY"
+                " LIMIT 1",
                 (entity_id,),
             ).fetchone()
             if best is None:
                 continue
             if not best["hit"]:
                 unresolved += 1
-                conn.execute(
+                db.execute(
                     "UPDATE entities SET latitude = NULL, longitude = NULL, geo_confidence = NULL,"
                     " geo_reason = 'not in the offline gazetteer' WHERE id = ?",
                     (entity_id,),
                 )
                 continue
             resolved += 1
-            conn.execute(
+            db.execute(
                 "UPDATE entities SET latitude = ?, longitude = ?, geo_confidence = ?,"
                 " geo_reason = ? WHERE id = ?",
                 (best[1], best[2], best[3], best[4], entity_id),
@@ -536,47 +593,54 @@ class Changes:
     full: bool
 
 
-def _override_state(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM entity_overrides").fetchone()
+def _override_state(db: SqlConnection) -> str:
+    row = db.query("SELECT count(*), coalesce(max(id), 0) FROM entity_overrides").fetchone()
     return f"{row[0]}:{row[1]}"
 
 
-def _override_refs(conn: sqlite3.Connection) -> set[MentionRef]:
+def _override_refs(db: SqlConnection) -> set[MentionRef]:
     refs: set[MentionRef] = set()
-    for (args,) in conn.execute("SELECT args FROM entity_overrides"):
+    for (args,) in db.query("SELECT args FROM entity_overrides"):
         for ref in json.loads(args).get("mentions", []):
             refs.add((str(ref[0]), int(ref[1]), int(ref[2])))
     return refs
 
 
 def _unit_id(
-    conn: sqlite3.Connection, cache: dict[tuple[Any, ...], int], spelling: tuple[Any, ...]
+    db: SqlConnection,
+    cache: dict[tuple[Any, ...], int],
+    spelling: tuple[Any, ...],
+    ids: _Numbering,
 ) -> int:
     found = cache.get(spelling)
     if found is None:
-        row = conn.execute(
+        row = db.query(
             "SELECT id FROM resolve_units WHERE type = ? AND text = ? AND clean = ?"
             " AND expansion = ? AND carve = ?",
             spelling[:5],
         ).fetchone()
         if row is None:
-            row = conn.execute(
-                "INSERT INTO resolve_units (type, text, clean, expansion, carve, key)"
-                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                spelling,
-            ).fetchone()
-        found = cache[spelling] = int(row[0])
+            found = ids.take()
+            db.execute(
+                "INSERT INTO resolve_units (id, type, text, clean, expansion, carve, key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (found, *spelling),
+            )
+        else:
+            found = int(row[0])
+        cache[spelling] = found
     return found
 
 
 def _digest_source(
-    conn: sqlite3.Connection,
+    db: SqlConnection,
     source_id: str,
     refs: set[MentionRef],
     units: dict[tuple[Any, ...], int],
+    unit_ids: _Numbering,
 ) -> set[tuple[str, str]]:
     """Store one source's units, kept-apart pairs and aliases; return its (type, key)s."""
-    rows = conn.execute(
+    rows = db.query(
         'SELECT id, text, type, start, "end", attrs, entity_id FROM mentions'
         " WHERE source_id = ? ORDER BY id",
         (source_id,),
@@ -596,7 +660,7 @@ def _digest_source(
         carve = row["id"] if (source_id, row["start"], row["end"]) in refs else 0
         key = mention_key(clean)
         spelling = (row["type"], row["text"], clean, expansion or "", carve, key)
-        unit = _unit_id(conn, units, spelling)
+        unit = _unit_id(db, units, spelling, unit_ids)
         unit_of[row["id"]] = unit
         names.add((row["type"], key))
         found = grouped.get(unit)
@@ -604,7 +668,8 @@ def _digest_source(
             grouped[unit] = _Row(source_id, unit, row["id"], [row["id"]], row["entity_id"])
         else:
             found.ids.append(row["id"])
-    conn.executemany(
+    # In the order of their first mentions: the order the rows are read back in.
+    db.executemany(
         "INSERT INTO resolve_rows (source_id, unit_id, first_mention, n, entity_id, mention_ids)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [
@@ -616,15 +681,15 @@ def _digest_source(
 
     def original() -> str | None:
         if not text:
-            text.append(_original(conn, source_id))
+            text.append(_original(db, source_id))
         return text[0]
 
     keys = {m.id: mention_key(m.text) for m in mentions}
-    conn.executemany(
+    db.executemany(
         "INSERT INTO resolve_apart (source_id, a, b) VALUES (?, ?, ?)",
         [(source_id, *sorted(pair)) for pair in side_by_side(mentions, keys, original)],
     )
-    conn.executemany(
+    db.executemany(
         'INSERT INTO resolve_aliases (source_id, mention_a, mention_b, start, "end", unit_a,'
         " unit_b) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -632,33 +697,37 @@ def _digest_source(
             for a, b, evidence in stated_aliases(mentions, original)
         ],
     )
-    conn.execute("INSERT INTO resolve_sources (source_id) VALUES (?)", (source_id,))
+    db.execute("INSERT INTO resolve_sources (source_id) VALUES (?)", (source_id,))
     return names
 
 
-def _forget_source(conn: sqlite3.Connection, source_id: str) -> list[_Row]:
+# A source's resolve rows in the order they were written (by first mention; SQLite's
+# rowid order through its source index).
+_SOURCE_ROWS = (
+    "SELECT unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
+    " WHERE source_id = ? ORDER BY first_mention"
+)
+
+
+def _forget_source(db: SqlConnection, source_id: str) -> list[_Row]:
     """Drop a gone source's digest; return its rows (what its mentions were)."""
     rows = [
         _Row(source_id, r[0], r[1], json.loads(r[3]), r[2])
-        for r in conn.execute(
-            "SELECT unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
-            " WHERE source_id = ?",
-            (source_id,),
-        )
+        for r in db.query(_SOURCE_ROWS, (source_id,))
     ]
     for table in ("resolve_rows", "resolve_apart", "resolve_aliases", "resolve_sources"):
-        conn.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))
+        db.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))
     return rows
 
 
 class _Cooccurrence:
     """Whether two names of a type share a source: cached, and kept true by the changes."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, db: SqlConnection) -> None:
+        self.db = db
         self.known: dict[tuple[str, str, str], bool] = {
             (r[0], r[1], r[2]): bool(r[3])
-            for r in conn.execute("SELECT type, a, b, yes FROM resolve_cooccur")
+            for r in db.query("SELECT type, a, b, yes FROM resolve_cooccur")
         }
         self.changed = False
 
@@ -678,7 +747,7 @@ class _Cooccurrence:
         pair = (kind, *sorted((a, b)))
         found = self.known.get((pair[0], pair[1], pair[2]))
         if found is None:
-            row = self.conn.execute(
+            row = self.db.query(
                 "SELECT 1 FROM resolve_rows AS r JOIN resolve_units AS u ON u.id = r.unit_id"
                 " WHERE u.type = ? AND u.key = ? AND r.source_id IN (SELECT r2.source_id"
                 " FROM resolve_rows AS r2 JOIN resolve_units AS u2 ON u2.id = r2.unit_id"
@@ -691,20 +760,20 @@ class _Cooccurrence:
 
     def save(self) -> None:
         if self.changed:
-            self.conn.execute("DELETE FROM resolve_cooccur")
-            self.conn.executemany(
+            self.db.execute("DELETE FROM resolve_cooccur")
+            self.db.executemany(
                 "INSERT INTO resolve_cooccur (type, a, b, yes) VALUES (?, ?, ?, ?)",
                 [(*pair, int(yes)) for pair, yes in self.known.items()],
             )
 
 
-def _names_of(conn: sqlite3.Connection, rows: list[_Row]) -> set[tuple[str, str]]:
+def _names_of(db: SqlConnection, rows: list[_Row]) -> set[tuple[str, str]]:
     units = sorted({r.unit for r in rows})
     names: set[tuple[str, str]] = set()
     for chunk in _chunks(units):
         names.update(
             (r[0], r[1])
-            for r in conn.execute(
+            for r in db.query(
                 f"SELECT type, key FROM resolve_units WHERE id IN ({_marks(chunk)})", chunk
             )
         )
@@ -727,14 +796,16 @@ class _Unit:
     votes: dict[int, tuple[int, int]]  # previous entity -> (mentions, first mention)
 
 
-def _load_units(conn: sqlite3.Connection) -> dict[int, _Unit]:
+def _load_units(db: SqlConnection) -> dict[int, _Unit]:
     units: dict[int, _Unit] = {}
     spellings = {
-        r[0]: r for r in conn.execute("SELECT id, type, clean, expansion FROM resolve_units")
+        r[0]: tuple(r) for r in db.query("SELECT id, type, clean, expansion FROM resolve_units")
     }
-    for unit_id, entity_id, first, n in conn.execute(
+    # In the unit index's order, as SQLite reads it (PostgreSQL may hash the groups). The
+    # count is an int: PostgreSQL's sum of a BIGINT is a numeric (a Decimal in Python).
+    for unit_id, entity_id, first, n in db.query(
         "SELECT unit_id, entity_id, min(first_mention), sum(n) FROM resolve_rows"
-        " GROUP BY unit_id, entity_id"
+        " GROUP BY unit_id, entity_id ORDER BY unit_id, entity_id"
     ):
         found = units.get(unit_id)
         if found is None:
@@ -743,20 +814,20 @@ def _load_units(conn: sqlite3.Connection) -> dict[int, _Unit]:
             found = units[unit_id] = _Unit(mention, 0, {})
         elif first < found.mention.id:
             found.mention = replace(found.mention, id=first)
-        found.count += n
-        found.votes[entity_id] = (n, first)
+        found.count += int(n)
+        found.votes[entity_id] = (int(n), first)
     return units
 
 
 def _resolve_units(
-    conn: sqlite3.Connection, units: dict[int, _Unit], cooccur: _Cooccurrence
+    db: SqlConnection, units: dict[int, _Unit], cooccur: _Cooccurrence
 ) -> list[Cluster]:
     by_stand = {u.mention.id: u for u in units.values()}
     stand_of = {unit_id: u.mention.id for unit_id, u in units.items()}
-    apart = {frozenset(r) for r in conn.execute("SELECT DISTINCT a, b FROM resolve_apart")}
+    apart = {frozenset(r) for r in db.query("SELECT DISTINCT a, b FROM resolve_apart")}
     aliases = [
         (r[0], r[1], (r[2], r[3], r[4]), stand_of[r[5]], stand_of[r[6]])
-        for r in conn.execute(
+        for r in db.query(
             'SELECT mention_a, mention_b, source_id, start, "end", unit_a, unit_b'
             " FROM resolve_aliases ORDER BY mention_a, mention_b"
         )
@@ -764,10 +835,10 @@ def _resolve_units(
     digest = Digest(apart, aliases, {m: u.count for m, u in by_stand.items()}, cooccur)
     mentions = [by_stand[m].mention for m in sorted(by_stand)]
     clusters = resolve(mentions, digest=digest)
-    overrides = conn.execute("SELECT action, args FROM entity_overrides ORDER BY id").fetchall()
+    overrides = db.query("SELECT action, args FROM entity_overrides ORDER BY id").fetchall()
     by_ref: dict[MentionRef, int] = {}
-    for ref in _override_refs(conn):
-        row = conn.execute(
+    for ref in _override_refs(db):
+        row = db.query(
             'SELECT id FROM mentions WHERE source_id = ? AND start = ? AND "end" = ?', ref
         ).fetchone()
         if row is not None and row[0] in by_stand:
@@ -793,75 +864,79 @@ def _shape(cluster: Cluster, unit_ids: list[int]) -> str:
     return json.dumps([cluster.type, cluster.name, name_key(cluster.name), sorted(unit_ids), links])
 
 
-def update_resolution(store: Store, *, full: bool = False) -> Changes:
+def update_resolution(store: AnyStore, *, full: bool = False) -> Changes:
     """Bring entities up to date with the sources, digesting only what changed.
 
     ``full``: digest every source again (what ``historiograph resolve`` does); the
     result is the same either way, only the cost differs.
     """
-    conn = store.conn
+    db = sql_connection(store.conn)
     with store.transaction():
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        state = conn.execute("SELECT value FROM resolve_meta WHERE name = 'overrides'").fetchone()
-        covered = conn.execute("SELECT count(*) FROM resolve_sources").fetchone()[0]
-        if state is None or state[0] != _override_state(conn) or (covered == 0):
+        db.lock_out_writers("sources")
+        db.defer_foreign_keys()  # mentions point at entities while they are rewritten
+        state = db.query("SELECT value FROM resolve_meta WHERE name = 'overrides'").fetchone()
+        covered = db.query("SELECT count(*) FROM resolve_sources").fetchone()[0]
+        if state is None or state[0] != _override_state(db) or (covered == 0):
             full = True  # an override names mentions anew: every source is digested again
         if full:
             for table in _DIGEST_TABLES:
-                conn.execute(f"DELETE FROM {table}")
-            conn.execute("DELETE FROM resolve_units")
+                db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM resolve_units")
         gone_ids = [
             r[0]
-            for r in conn.execute(
-                "SELECT source_id FROM resolve_sources WHERE source_id NOT IN"
-                " (SELECT id FROM sources) ORDER BY source_id"
+            for r in db.query(
+                "SELECT source_id FROM resolve_sources WHERE NOT EXISTS (SELECT 1 FROM sources"
+                " WHERE sources.id = resolve_sources.source_id) ORDER BY source_id COLLATE BINARY"
             )
         ]
         added_ids = [
             r[0]
-            for r in conn.execute(
-                "SELECT id FROM sources WHERE id NOT IN (SELECT source_id FROM resolve_sources)"
-                " ORDER BY id"
+            for r in db.query(
+                "SELECT id FROM sources WHERE NOT EXISTS (SELECT 1 FROM resolve_sources"
+                " WHERE resolve_sources.source_id = sources.id) ORDER BY id COLLATE BINARY"
             )
         ]
-        cooccur = _Cooccurrence(conn)
+        cooccur = _Cooccurrence(db)
         gone_rows: list[_Row] = []
         for source_id in gone_ids:
-            rows = _forget_source(conn, source_id)
-            cooccur.gone(_names_of(conn, rows))
+            rows = _forget_source(db, source_id)
+            cooccur.gone(_names_of(db, rows))
             gone_rows.extend(rows)
-        refs = _override_refs(conn)
+        refs = _override_refs(db)
         spellings: dict[tuple[Any, ...], int] = {}
+        unit_ids = _Numbering(db, "resolve_units")
         for source_id in added_ids:
-            cooccur.added(_digest_source(conn, source_id, refs, spellings))
+            cooccur.added(_digest_source(db, source_id, refs, spellings, unit_ids))
         added_rows = [
             _Row(source_id, r[0], r[1], json.loads(r[3]), r[2])
             for source_id in ([] if full else added_ids)
-            for r in conn.execute(
-                "SELECT unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
-                " WHERE source_id = ?",
-                (source_id,),
-            )
+            for r in db.query(_SOURCE_ROWS, (source_id,))
         ]
-        units = _load_units(conn)
-        clusters = _resolve_units(conn, units, cooccur)
+        units = _load_units(db)
+        clusters = _resolve_units(db, units, cooccur)
         cooccur.save()
-        changes = _write_entities(conn, units, clusters, gone_rows, added_rows, full=full)
-        conn.execute(
-            "INSERT OR REPLACE INTO resolve_meta (name, value) VALUES ('overrides', ?)",
-            (_override_state(conn),),
+        changes = _write_entities(db, units, clusters, gone_rows, added_rows, full=full)
+        db.execute(
+            "INSERT INTO resolve_meta (name, value) VALUES ('overrides', ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (_override_state(db),),
         )
+    # The next provisional entity (an ingest's) is numbered after the largest id left, as
+    # on SQLite; resolution chooses among those ids, so both stores keep choosing alike.
+    db.restart_identity("entities")
     return Changes(tuple(added_ids), tuple(gone_ids), *changes, full)
 
 
-def _rows_of_units(conn: sqlite3.Connection, unit_ids: list[int]) -> list[_Row]:
+def _rows_of_units(db: SqlConnection, unit_ids: list[int]) -> list[_Row]:
     rows: list[_Row] = []
     for chunk in _chunks(unit_ids):
+        # In the unit index's order (SQLite reads them from it): one row per source and
+        # unit, so the first mention settles ties. The links are written in this order.
         rows.extend(
             _Row(r[0], r[1], r[2], json.loads(r[4]), r[3])
-            for r in conn.execute(
+            for r in db.query(
                 "SELECT source_id, unit_id, first_mention, entity_id, mention_ids FROM resolve_rows"
-                f" WHERE unit_id IN ({_marks(chunk)})",
+                f" WHERE unit_id IN ({_marks(chunk)}) ORDER BY unit_id, entity_id, first_mention",
                 chunk,
             )
         )
@@ -869,7 +944,7 @@ def _rows_of_units(conn: sqlite3.Connection, unit_ids: list[int]) -> list[_Row]:
 
 
 def _write_entities(
-    conn: sqlite3.Connection,
+    db: SqlConnection,
     units: dict[int, _Unit],
     clusters: list[Cluster],
     gone_rows: list[_Row],
@@ -904,11 +979,11 @@ def _write_entities(
                 first_of[unit_id] = link.a
         shapes[entity_id] = _shape(cluster, unit_ids)
         made[entity_id] = cluster
-    old = dict(conn.execute("SELECT entity_id, shape FROM resolve_clusters").fetchall())
+    old = {r[0]: r[1] for r in db.query("SELECT entity_id, shape FROM resolve_clusters")}
     if full:
         for table in ("entity_links", "entities", "entity_aliases", "entity_merges"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM entity_events")
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM entity_events")
         old = {}
     rewrite = {e for e, shape in shapes.items() if old.get(e) != shape}
     removed = set(old) - set(shapes)
@@ -916,28 +991,28 @@ def _write_entities(
     texts = {
         r[0]: r[1]
         for chunk in _chunks(sorted({r.unit for r in [*gone_rows, *added_rows]}))
-        for r in conn.execute(
+        for r in db.query(
             f"SELECT id, text FROM resolve_units WHERE id IN ({_marks(chunk)})", chunk
         )
     }
     # Mentions gone with their sources: their links and their share of the kept entities'
     # names and events. (First, as SQLite may give their ids to new mentions.)
     for row in gone_rows:
-        conn.executemany(
+        db.executemany(
             "DELETE FROM entity_links WHERE mention_b = ? AND rule = 'same-name'",
             [(m,) for m in row.ids],
         )
         if row.entity in shapes and row.entity not in rewrite:
-            conn.execute(
+            db.execute(
                 "UPDATE entity_aliases SET mentions = mentions - ?"
                 " WHERE entity_id = ? AND text = ?",
                 (len(row.ids), row.entity, texts[row.unit]),
             )
-            conn.execute(
+            db.execute(
                 "DELETE FROM entity_events WHERE entity_id = ? AND source_id = ?",
                 (row.entity, row.source_id),
             )
-    conn.execute("DELETE FROM entity_aliases WHERE mentions <= 0")
+    db.execute("DELETE FROM entity_aliases WHERE mentions <= 0")
     for entity_id in removed | rewrite:
         for table, column in (
             ("entity_links", "entity_id"),
@@ -946,37 +1021,42 @@ def _write_entities(
             ("entity_events", "entity_id"),
             ("resolve_clusters", "entity_id"),
         ):
-            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
+            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
         if entity_id in removed:
-            conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+            db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+    # Links are numbered from here on, after every deletion of them (as SQLite's rowids).
+    link_ids = _Numbering(db, "entity_links")
     # Mentions of the new sources, in entities that keep their shape.
     for row in added_rows:
         entity_id = entity_of_unit[row.unit]
         moved_sources.add(row.source_id)
         if entity_id in rewrite:
             continue  # rewritten whole below
-        conn.executemany(
+        db.executemany(
             "UPDATE mentions SET entity_id = ? WHERE id = ?", [(entity_id, m) for m in row.ids]
         )
         # "+unit_id" keeps SQLite off the unit index: a common name's unit has a row in
         # nearly every source (10,000 rows on the bench base), a source a few dozen.
-        conn.execute(
+        db.execute(
             "UPDATE resolve_rows SET entity_id = ? WHERE source_id = ? AND +unit_id = ?",
             (entity_id, row.source_id, row.unit),
         )
         holder = owner.get(row.unit)
         if holder is not None:
-            conn.executemany(
-                "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score)"
-                " VALUES (?, ?, ?, 'same-name', 1.0)",
-                [(holder, first_of[row.unit], m) for m in row.ids if m != first_of[row.unit]],
+            same_name = [m for m in row.ids if m != first_of[row.unit]]
+            first = link_ids.take(len(same_name))
+            db.executemany(
+                "INSERT INTO entity_links (id, entity_id, mention_a, mention_b, rule, score)"
+                " VALUES (?, ?, ?, ?, 'same-name', 1.0)",
+                [(first + i, holder, first_of[row.unit], m) for i, m in enumerate(same_name)],
             )
-        conn.execute(
+        db.execute(
             "INSERT INTO entity_aliases (entity_id, text, mentions) VALUES (?, ?, ?)"
-            " ON CONFLICT (entity_id, text) DO UPDATE SET mentions = mentions + excluded.mentions",
+            " ON CONFLICT (entity_id, text)"
+            " DO UPDATE SET mentions = entity_aliases.mentions + excluded.mentions",
             (entity_id, texts[row.unit], len(row.ids)),
         )
-        conn.execute(
+        db.execute(
             "INSERT OR IGNORE INTO entity_events"
             " (entity_id, event_id, earliest, latest, source_id, start)"
             " SELECT ?, e.id, e.earliest, e.latest, e.source_id, e.start"
@@ -992,28 +1072,28 @@ def _write_entities(
         unit_of_stand[link.b] for e in rewrite for link in made[e].links if link.rule == "same-name"
     }
     by_unit: dict[int, list[_Row]] = defaultdict(list)
-    for row in _rows_of_units(conn, sorted(set(rewrite_units) | linked)):
+    for row in _rows_of_units(db, sorted(set(rewrite_units) | linked)):
         by_unit[row.unit].append(row)
         entity_id = entity_of_unit[row.unit]
         if entity_id in rewrite and row.entity != entity_id:
             moved_sources.add(row.source_id)
-            conn.executemany(
+            db.executemany(
                 "UPDATE mentions SET entity_id = ? WHERE id = ?",
                 [(entity_id, m) for m in row.ids],
             )
     for unit_id in rewrite_units:
-        conn.execute(
+        db.execute(
             "UPDATE resolve_rows SET entity_id = ? WHERE unit_id = ?",
             (entity_of_unit[unit_id], unit_id),
         )
     for entity_id in sorted(rewrite):
         cluster = made[entity_id]
-        row = conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        row = db.query("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone()
         values = (name_key(cluster.name), cluster.type, cluster.name, entity_id)
         if row is None:
-            conn.execute("INSERT INTO entities (key, type, name, id) VALUES (?, ?, ?, ?)", values)
+            db.execute("INSERT INTO entities (key, type, name, id) VALUES (?, ?, ?, ?)", values)
         else:
-            conn.execute(
+            db.execute(
                 "UPDATE entities SET key = ?, type = ?, name = ?, latitude = NULL,"
                 " longitude = NULL, geo_confidence = NULL, geo_reason = NULL WHERE id = ?",
                 values,
@@ -1029,18 +1109,22 @@ def _write_entities(
                     for m in row_.ids
                     if m != link.a
                 )
-        conn.executemany(
-            "INSERT INTO entity_links (entity_id, mention_a, mention_b, rule, score,"
-            ' source_id, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            links,
+        first = link_ids.take(len(links))
+        db.executemany(
+            "INSERT INTO entity_links (id, entity_id, mention_a, mention_b, rule, score,"
+            ' source_id, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [(first + i, *link) for i, link in enumerate(links)],
         )
-        conn.execute(
+        db.execute(
             "INSERT INTO resolve_clusters (entity_id, shape) VALUES (?, ?)",
             (entity_id, shapes[entity_id]),
         )
-    _refresh_summaries(conn, sorted(rewrite))
+    _refresh_summaries(db, sorted(rewrite))
     # Provisional entities of the new mentions, and any other no mention points at.
-    conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM resolve_clusters)")
+    db.execute(
+        "DELETE FROM entities WHERE NOT EXISTS"
+        " (SELECT 1 FROM resolve_clusters WHERE resolve_clusters.entity_id = entities.id)"
+    )
     touched = rewrite | removed | {entity_of_unit[r.unit] for r in added_rows}
     touched |= {r.entity for r in gone_rows}
     return frozenset(touched), frozenset(moved_sources), frozenset(rewrite | removed)

@@ -1,13 +1,13 @@
 """The knowledge base in a PostgreSQL database, through psycopg 3.
 
-It offers the SQLite ``Store``'s public API for what the core commands use (ingest, with
-or without NLP, sources, original text, spans, edits, counts, search). A source's
+It offers the SQLite ``Store``'s public API for what the commands use (ingest, with or
+without NLP, sources, original text, spans, edits, counts, search, transactions). A source's
 extraction (mentions, provisional entities, dates, events, claims, profiles) is written by
 the same code as in SQLite (store/knowledge.py, claims.py, profiles.py, through
-store/dialect.py), so the rows are the SQLite store's rows. What is derived after an ingest
-from all sources together (entity resolution, relations, coordinates, claim groups:
-store/resolution.py, comparison.py) still speaks SQLite's SQL only: this store does not run
-it (:meth:`PostgresStore.skip_derived`), and says so.
+store/dialect.py), and so is what is derived after an ingest from all sources together
+(entity resolution, relations, coordinates, claim groups: store/resolution.py,
+comparison.py, which build.update_derived runs on either store): the rows are the SQLite
+store's rows.
 
 Every write runs in one transaction (PostgreSQL's own atomicity: a killed client leaves the
 previous state). A source is keyed by the sha256 of its bytes: writing the same bytes again
@@ -19,7 +19,6 @@ it once.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -68,7 +67,6 @@ DERIVED_TABLES = tuple(
 )
 
 Connection = psycopg.Connection[TupleRow]
-_log = logging.getLogger(__name__)
 
 
 def redact(url: str) -> str:
@@ -106,7 +104,6 @@ class PostgresStore:
         except psycopg.Error as e:
             raise StoreError(f"{self.path}: cannot open knowledge base ({_reason(e)})") from e
         self._dialect = SqlConnection(self.conn, postgres=True)  # once per connection
-        self.derived_skipped: str | None = None  # see skip_derived
         try:
             self._migrate(create)
         except BaseException as e:
@@ -249,28 +246,6 @@ class PostgresStore:
             # The SQLite store's writer, statement for statement, in PostgreSQL's dialect.
             save_extraction(self._dialect, source_id, rows.extraction)
         return "replaced" if old is not None else "added"
-
-    # -- after an ingest -------------------------------------------------------
-
-    # What build.update_derived would do next (resolve entities, relations, coordinates,
-    # claim groups) reads and writes through SQLite's SQL: not here yet.
-    DERIVED_NOTE = (
-        "entity resolution, relations, geocoding and claim comparison are not run on a "
-        "PostgreSQL knowledge base yet: its entities are the provisional ones, one per "
-        "name and type (see docs/postgresql.md)"
-    )
-
-    def skip_derived(self) -> None:
-        """Record, and log once, that the steps after an ingest with NLP were not run.
-
-        build.update_derived calls this in their place on a store that has it; the
-        extraction itself is stored whole, and ``historiograph migrate`` to SQLite followed
-        by ``historiograph resolve`` there derives the rest. ``derived_skipped`` then holds
-        the note, for the CLI to print (the package's log has no handler of its own).
-        """
-        if self.derived_skipped is None:
-            self.derived_skipped = self.DERIVED_NOTE
-            _log.warning("%s: %s", self.path, self.DERIVED_NOTE)
 
     def delete_source(self, source_id: str) -> bool:
         with self.transaction() as conn:

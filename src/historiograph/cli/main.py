@@ -27,9 +27,10 @@ from historiograph.errors import HistoriographError, QueryError
 from historiograph.store.database import DEFAULT_DB
 from historiograph.store.opening import is_postgres_url
 
-# The commands that work on a postgresql:// --db (docs/postgresql.md); the others write the
-# derived tables (resolution, comparison) or read through code that speaks SQLite's SQL only.
+# The commands that work on a postgresql:// --db (docs/postgresql.md); any other refuses it
+# with one line rather than creating a SQLite file of that name.
 _POSTGRES_READY = {
+    serve.run,
     ingest.run,
     browse.run_sources,
     browse.run_search,
@@ -39,8 +40,13 @@ _POSTGRES_READY = {
     export.run_csv,
     entities.run_entities,
     entities.run_entity,
+    entities.run_merge,
+    entities.run_split,
+    entities.run_rename,
+    entities.run_resolve,
     extraction.run_timeline,
     claims.run_claims,
+    compare.run_compare,
     profile.run_profile,
 }
 

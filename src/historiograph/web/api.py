@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from historiograph.errors import HistoriographError
 from historiograph.store.comparison import BadGroupFilter
-from historiograph.store.database import Store
 from historiograph.store.profiles import source_profiles
 from historiograph.store.resolution import (
     add_override,
@@ -64,6 +63,9 @@ Limit = Annotated[int, Query(ge=1, le=500, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="items to skip")]
 SourceId = Annotated[str, Path(pattern=SOURCE_ID, max_length=64)]
 EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+if TYPE_CHECKING:
+    from historiograph.store.opening import AnyStore
 
 
 def bad_filter(error: ValueError) -> HTTPException:
@@ -285,7 +287,7 @@ def api_merge(request: Request, body: MergeIn) -> EditResult:
     return EditResult(message=f"merged {', '.join(map(str, ids))}", entities=summary)
 
 
-def _refresh(store: Store) -> int:
+def _refresh(store: AnyStore) -> int:
     """Resolve again with the overrides, then rebuild relations and locate places (as the CLI)."""
     summary = resolve_entities(store)
     compute_relations(store)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from historiograph import __version__
-from historiograph.store.database import Store
+from historiograph.store.opening import open_store
 from historiograph.web import api, errors, pages
 from historiograph.web.context import WebConfig
 from historiograph.web.security import (
@@ -30,7 +30,8 @@ def create_app(
     edit_token: str | None = None,
     tile_url: str | None = None,
 ) -> FastAPI:
-    """The workbench over the knowledge base at ``db_path`` (which must exist: never created).
+    """The workbench over the knowledge base at ``db_path``, a SQLite file or a
+    ``postgresql://`` URL (which must exist: never created).
 
     Raises HistoriographError (one line) for a missing or unreadable base, a malformed token
     or tile URL.
@@ -39,8 +40,9 @@ def create_app(
         if value is not None:
             check_token(value, option)
     access = Access(token=token, edit_token=edit_token, csp=content_security_policy(tile_url))
-    # Open once now, so a missing or foreign file is refused before anything listens.
-    Store(db_path, create=False).close()
+    # Open once now, so a missing or foreign base (file or PostgreSQL database) is refused
+    # before anything listens.
+    open_store(str(db_path), create=False).close()
     env = environment()
     app = FastAPI(
         title="historiograph workbench",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from historiograph.store.comparison import CLASSIFICATIONS, BadGroupFilter, GroupRow, list_groups
+from historiograph.store.dialect import sql_connection
 from historiograph.web.schemas import ClaimGroupMemberOut, ClaimGroupOut
 from historiograph.web.templating import source_link
+
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
 
 # What a source filter may be: a source id or a prefix of one (hex digests, nothing else).
 _SOURCE = re.compile(r"^[0-9a-f]{1,64}$")
@@ -19,7 +23,7 @@ MARKS = {"agree": "=", "differ": "≠", "contradict": "✗", "contested": "?"}
 
 
 def claim_groups(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     *,
     classification: str | None,
     entity: str | None,
@@ -50,9 +54,9 @@ def claim_groups(
     return [_out(row) for row in rows], total
 
 
-def source_choices(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+def source_choices(conn: AnyConnection) -> list[tuple[str, str]]:
     """``(id, title or file name)`` of every source, for the filter's menus, by title."""
-    rows = conn.execute("SELECT id, title, path FROM sources").fetchall()
+    rows = sql_connection(conn).query("SELECT id, title, path FROM sources").fetchall()
     named = [(str(r["id"]), str(r["title"] or r["path"].rsplit("/", 1)[-1])) for r in rows]
     return sorted(named, key=lambda choice: (choice[1].casefold(), choice[0]))
 

@@ -9,12 +9,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from fastapi import Request
 from jinja2 import Environment
 
 from historiograph.store.database import Store
+from historiograph.store.opening import is_postgres_url
+from historiograph.store.opening import open_store as open_any_store
 from historiograph.web.security import Access
+
+if TYPE_CHECKING:
+    from historiograph.store.opening import AnyStore
+    from historiograph.store.postgres.store import PostgresStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +48,26 @@ _pool = threading.local()
 
 
 @contextmanager
-def open_store(request: Request) -> Iterator[Store]:
+def _postgres_store(url: str) -> Iterator[PostgresStore]:
+    """This thread's connection to a PostgreSQL base, opened on first use.
+
+    A connection that failed (a lost server, a restart) is closed and the next request opens
+    a new one: psycopg's connections do not reconnect by themselves.
+    """
+    stores: dict[str, PostgresStore] = _pool.__dict__.setdefault("postgres", {})
+    store = stores.get(url)
+    if store is None or store.conn.closed:
+        store = stores[url] = cast("PostgresStore", open_any_store(url, create=False))
+    try:
+        yield store
+    finally:
+        if store.conn.broken or store.conn.closed:
+            stores.pop(url, None)
+            store.close()
+
+
+@contextmanager
+def open_store(request: Request) -> Iterator[AnyStore]:
     """The knowledge base for one request, on a connection this thread keeps.
 
     FastAPI runs a request's dependencies and its handler in different worker threads, so
@@ -49,6 +75,10 @@ def open_store(request: Request) -> Iterator[Store]:
     replaced since is noticed (a one-line error, or a new connection to the new file).
     """
     path = config(request).db_path
+    if is_postgres_url(path):
+        with _postgres_store(path) as store:
+            yield store
+        return
     try:
         identity = os.stat(path)
     except OSError:

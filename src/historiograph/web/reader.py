@@ -10,13 +10,15 @@ Nothing from the text or the database reaches the page unescaped.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from historiograph.web import queries
+
+if TYPE_CHECKING:
+    from historiograph.store.dialect import AnyConnection
 
 # Characters per reader page: large sources are read in parts, never sent whole.
 WINDOW = 100_000
@@ -115,7 +117,7 @@ def _chrome(
 
 
 def annotations_for(
-    conn: sqlite3.Connection,
+    conn: AnyConnection,
     source_id: str,
     text: str,
     start: int,
@@ -196,7 +198,7 @@ def annotations_for(
 
 
 def reader_part(
-    conn: sqlite3.Connection, source_id: str, char_count: int, part: int, event_ids: set[int]
+    conn: AnyConnection, source_id: str, char_count: int, part: int, event_ids: set[int]
 ) -> ReaderPart:
     parts = max(1, -(-char_count // WINDOW))
     part = min(max(part, 0), parts - 1)

@@ -219,7 +219,10 @@ class MiniLMEmbedder:
             p = f"encoder.layer.{layer}."
 
             def linear(v: Vectors, name: str, p: str = p) -> Vectors:
-                out: Vectors = v @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                # As one (tokens × hidden) product: numpy multiplies a 3-D stack slice by
+                # slice outside BLAS, six times slower than one sgemm over all the tokens.
+                flat = v.reshape(-1, v.shape[-1]) @ w[p + name + ".weight"].T
+                out: Vectors = (flat + w[p + name + ".bias"]).reshape(*v.shape[:-1], -1)
                 return out
 
             def split(v: Vectors) -> Vectors:

@@ -30,8 +30,8 @@ Tried without gain: raising a pair's similarity to that of one claim's best clau
 0.56 (5 of 9 groups), 6/8. Before the
 links had to rest on shared anchors of the claims' parses (``compare/frames.py``): recall
 0.8, precision@10 0.5 of 20 groups, 6/8; before the link evidence weighed shared rare words
-and smoothed entity overlap: recall 0.6, precision@10 0.4, 5/6. The floors sit just below;
-the precision target (0.8) is not reached yet.
+and smoothed entity overlap: recall 0.6, precision@10 0.4, 5/6. Until this last change the
+precision target (0.8) was not reached; the floors sit just below what is measured now.
 
 Why: the anchor condition (IDF of the content words and entities both claims share,
 weighted by role: head or modifier; a predicate both use counts only with a shared

@@ -109,18 +109,28 @@ def test_kill_during_ingest_keeps_the_store_consistent(tmp_path: Path) -> None:
     assert _consistent(db) == 600
 
 
-_NOT_WORKERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+_FORKSERVER = "multiprocessing.forkserver"
 
 
 def _parse_workers(me: Any) -> list[Any]:
     """The processes parsing for this one: forked by its forkserver, or spawned by it.
 
-    Not the forkserver itself, nor multiprocessing's resource tracker: killing
-    those is not killing a worker.
+    Named by what they run, never by elimination: a child caught between fork
+    and exec still shows this process's command line, and was once taken for
+    a worker (the resource tracker on its way up, killed instead of one).
     """
-    helpers = [p for p in me.children() if any(n in " ".join(p.cmdline()) for n in _NOT_WORKERS)]
-    forked = [w for server in helpers for w in server.children()]
-    return forked or [p for p in me.children() if p not in helpers]
+    import psutil
+
+    def line(process: Any) -> str:
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:  # gone (or a zombie) since it was listed
+            return ""
+
+    children = [(p, line(p)) for p in me.children()]
+    servers = [p for p, command in children if _FORKSERVER in command]
+    forked = [w for server in servers for w in server.children()]
+    return forked or [p for p, command in children if "spawn_main" in command]
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from historiograph.ingest.metadata import read_sidecar, sidecar_path
 from historiograph.ingest.pipeline import parse_bytes
 from historiograph.ingest.readers import read_bytes
 from historiograph.model import ParsedSource
+from historiograph.parse_spool import ParseSpool
 from historiograph.settings import Settings
 from historiograph.store.database import SourceRows, Store, as_rows
 from historiograph.store.known import KnownContents
@@ -324,16 +325,30 @@ def _run_batches(
     SQLite takes one writer at a time, so workers only parse (the costly
     part) and this process writes, while they parse the next batches.
     """
-    if jobs < 1:
+    # Workers hand their batches over through files (see parse_spool): without a
+    # temporary directory for them, the run parses here.
+    spool = ParseSpool.create() if jobs >= 1 else None
+    if spool is None:
         for batch in batches:
             yield write_batch(store, prepare_batch(batch, settings, store.has_content))
         return
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=_worker_context(), initializer=_worker_start, initargs=(store.path,)
-    )
-    # Batches in order, each parsed by a worker (a Future) or here (already Prepared). A
-    # bounded window of them keeps memory flat however large the run.
-    window: deque[tuple[list[Path], Future[Prepared] | Prepared | None]] = deque()
+    try:
+        pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=_worker_context(),
+            initializer=_worker_start,
+            initargs=(store.path, str(spool.directory)),
+        )
+    except BaseException:
+        spool.close()
+        raise
+
+    def parse_here(batch: list[Path]) -> Prepared:
+        return prepare_batch(batch, settings, store.has_content)
+
+    # Batches in order, each parsed by a worker (a Future of its spool entry) or here
+    # (already Prepared). A bounded window of them keeps memory flat however large the run.
+    window: deque[tuple[list[Path], Future[str | None] | Prepared | None]] = deque()
     pending = iter(batches)
     in_pool = 0
     starting: _PoolStart | None = None
@@ -344,7 +359,7 @@ def _run_batches(
         # write behind them. The pool then takes the batches ahead of the writer.
         starting = _PoolStart(pool, jobs)
         while not starting.ready() and (first := next(pending, None)):
-            yield write_batch(store, prepare_batch(first, settings, store.has_content))
+            yield write_batch(store, parse_here(first))
         starting.thread.join()
         while True:
             while in_pool < _WINDOW_PER_JOB * jobs and (ahead := next(pending, None)):
@@ -370,19 +385,20 @@ def _run_batches(
             ):
                 # The oldest batch is not parsed yet (workers still starting, or busy):
                 # rather than wait, parse the next one here.
-                window.append((ahead, prepare_batch(ahead, settings, store.has_content)))
+                window.append((ahead, parse_here(ahead)))
                 continue
             in_pool -= isinstance(head, Future)
-            yield write_batch(store, _next_prepared(window))
+            yield write_batch(store, _next_prepared(window, spool, parse_here))
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish what is left here.
         for batch, item in [*window, *((b, None) for b in pending)]:
             prepared = item if isinstance(item, list) else None
-            yield write_batch(store, prepared or prepare_batch(batch, settings, store.has_content))
+            yield write_batch(store, prepared or parse_here(batch))
     finally:
         if starting is not None:
             starting.thread.join()  # its submits must be over before the pool shuts
         pool.shutdown(wait=True, cancel_futures=True)
+        spool.close()  # with what killed workers left half-written
 
 
 class _PoolStart:
@@ -416,7 +432,9 @@ class _PoolStart:
 
 
 def _next_prepared(
-    window: deque[tuple[list[Path], Future[Prepared] | Prepared | None]],
+    window: deque[tuple[list[Path], Future[str | None] | Prepared | None]],
+    spool: ParseSpool,
+    parse_here: Callable[[list[Path]], Prepared],
 ) -> Prepared:
     """The oldest batch's parse; it leaves the window only once it has one."""
     batch, item = window[0]
@@ -425,11 +443,14 @@ def _next_prepared(
         return item
     assert item is not None  # unparsed batches are only left for the broken-pool path
     try:
-        prepared = item.result()
+        name = item.result()
     except BrokenProcessPool:
         raise
     except Exception as e:  # a bug in a worker must not lose the run's report
-        prepared = [(path, f"{path}: internal error ({e})") for path in batch]
+        prepared: Prepared = [(path, f"{path}: internal error ({e})") for path in batch]
+    else:
+        # None: the worker could not write to the temporary disk; parsed here instead.
+        prepared = parse_here(batch) if name is None else spool.take(name)
     window.popleft()
     return prepared
 
@@ -493,6 +514,7 @@ def _claims(parsed: ParsedSource, nlp: Language) -> ClaimSet | None:
 
 
 _worker_known: KnownContents | None = None
+_worker_spool: ParseSpool | None = None
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -512,8 +534,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _worker_start(db_path: str) -> None:
-    global _worker_known
+def _worker_start(db_path: str, spool_dir: str) -> None:
+    global _worker_known, _worker_spool
     # The writer is the run's one serial step: workers yield the CPU to it,
     # so it never waits for a core while they parse batches ahead. Niceness 5
     # (a third of the writer's CPU share), not 19: at 19 any other busy
@@ -521,12 +543,19 @@ def _worker_start(db_path: str) -> None:
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
     _worker_known = KnownContents(db_path)
+    _worker_spool = ParseSpool(spool_dir)
 
 
 def _worker_ready() -> bool:
     return _worker_known is not None
 
 
-def _worker_prepare(paths: list[Path], settings: Settings) -> Prepared:
-    assert _worker_known is not None
-    return prepare_batch(paths, settings, _worker_known)
+def _worker_prepare(paths: list[Path], settings: Settings) -> str | None:
+    """Parse a batch into the spool; only the entry's short name goes back (see parse_spool)."""
+    assert _worker_known is not None and _worker_spool is not None
+    try:
+        prepared = prepare_batch(paths, settings, _worker_known)
+    except Exception as e:  # a bug: reported per file, and its traceback kept off the pipe
+        _log.exception("parse worker failed on a batch")
+        prepared = [(path, f"{path}: internal error ({e})") for path in paths]
+    return _worker_spool.put(prepared)

@@ -85,7 +85,7 @@ def test_a_chrome_line_is_marked_alone_and_the_prose_after_it_is_kept(ending: st
          "menu-lines", "menu-blocks", "spaced-tags"],
 )  # fmt: skip
 def test_pathological_lines_take_bounded_time(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with watchdog(20):
         detect_boilerplate(text)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10

@@ -148,10 +148,10 @@ def _same_year_list(count: int) -> str:
 
 def test_a_long_list_of_repeated_years_is_scanned_in_bounded_time() -> None:
     text = _same_year_list(4000)
-    started = time.perf_counter()
+    started = time.process_time()
     with watchdog(3):
         find_temporal_expressions(text)
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_a_long_list_of_repeated_years_is_scanned_in_bounded_time() -> None:
          "parens"],
 )  # fmt: skip
 def test_pathological_text_is_scanned_in_bounded_time(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with watchdog(20):
         find_temporal_expressions(text)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10

@@ -157,14 +157,14 @@ def test_the_most_words_a_query_may_have_are_searched() -> None:
     ids=["long-or", "long-and", "long-not-chain", "one-too-many", "long-phrase"],
 )
 def test_long_queries_are_answered_or_refused_in_bounded_time(kb: Store, query: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with watchdog(20):
         try:
             search(kb, query, limit=3)
         except QueryError as e:
             _check_error(query, e)
             assert "more than" in e.reason or "long" in e.reason, e
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_the_store_is_sound_after_the_queries(kb: Path | Store) -> None:

@@ -310,7 +310,7 @@ def test_speed_on_clean_text_smoke() -> None:
     text = "".join(_sample(n) for n in ("000_1b34a971712b6640.txt", "002_82ff1b24559abff5.txt"))
     text *= 60
     find_ocr_repairs("warm up the vocabulary")
-    started = time.perf_counter()
+    started = time.process_time()
     find_ocr_repairs(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(text.encode()) / 1e6 / elapsed > 2.0

@@ -472,9 +472,9 @@ def test_any_text_gives_valid_spans(text: str, chrome: list[tuple[int, int]]) ->
 def test_throughput_is_linear_enough() -> None:
     """Sample x 20 (1.5 MB) well under a second: catches quadratic blow-ups."""
     text = "\n\n".join(p.read_text("utf-8") for p in sorted(SAMPLE.glob("*.txt"))) * 20
-    started = time.perf_counter()
+    started = time.process_time()
     detect_structure(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(text) / elapsed > 3_000_000, f"{len(text) / elapsed / 1e6:.1f} M chars/s"
 
 
@@ -492,7 +492,9 @@ def test_throughput_is_linear_enough() -> None:
 )
 def test_pathological_repetition_stays_fast(piece: str) -> None:
     text = piece * (200_000 // len(piece))
-    started = time.perf_counter()
+    started = time.process_time()
     spans = detect_structure(text)
-    assert time.perf_counter() - started < 5.0  # quadratic would take minutes
+    # CPU seconds, not wall: another busy process on a shared CI machine must not
+    # fail it. About 2.5 s for the slowest piece; quadratic would take minutes.
+    assert time.process_time() - started < 5.0
     assert all(0 <= s.start <= s.end <= len(text) for s in spans)

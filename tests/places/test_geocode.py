@@ -278,14 +278,14 @@ def test_shipped_lists_resolve_and_are_sane(geocoder: Geocoder) -> None:
 
 def test_index_builds_fast_and_lookups_are_fast(geocoder: Geocoder) -> None:
     # The brief is < 2 s; the bound here is looser so a loaded CI machine does not flake.
-    start = time.perf_counter()
+    start = time.process_time()
     geocode_module._base_index.__wrapped__()
-    assert time.perf_counter() - start < 6.0
+    assert time.process_time() - start < 6.0
     names = ["Tirana", "Alexandria", "Durazzo", "Nowhere at all", "Balkans"] * 200
-    start = time.perf_counter()
+    start = time.process_time()
     for name in names:
         geocoder.geocode(name, context=("Albania",))
-    assert (time.perf_counter() - start) / len(names) < 0.005
+    assert (time.process_time() - start) / len(names) < 0.005
 
 
 def test_every_result_is_well_formed(geocoder: Geocoder) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from historiograph.ingest.structure_lines import Doc, ends_sentence
 from historiograph.model import Span
@@ -69,10 +70,17 @@ class _Ref:
     kind: str  # star | number | digits | super
 
 
+_SPACES = re.compile(r"\s+")
+
+
+# Cached: a document has few distinct markers, and a page of list items or
+# starred lines asks for the same few hundreds of thousands of times.
+@lru_cache(maxsize=4096)
 def _norm(marker: str) -> str:
-    return re.sub(r"\s+", "", marker).translate(_SUPERSCRIPTS)
+    return _SPACES.sub("", marker).translate(_SUPERSCRIPTS)
 
 
+@lru_cache(maxsize=4096)
 def _key(marker: str) -> str:
     """What a marker and its note share: "(4)", "4", "⁴" -> "4"; "(*)", "*" -> "*".
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from historiograph import Store
+from historiograph.web import contention
 from support import api_error
 
 RED_ARMY = "b15ec8df0089f452"  # "Enter the Red Army"
@@ -114,3 +118,34 @@ def test_hostile_text_is_inert_on_the_page(hostile_client: TestClient) -> None:
         html = hostile_client.get(url).text
         assert "<script>alert" not in html and "<img" not in html
         assert "style=" not in html and "<script>" not in html
+
+
+def test_the_menus_offer_only_sources_with_groups_and_stay_bounded(
+    client: TestClient, web_db: Path
+) -> None:
+    with Store(web_db, create=False) as store:
+        grouped = {
+            str(r[0]) for r in store.conn.execute("SELECT source_id FROM claim_group_members")
+        }
+        everyone = {str(r[0]) for r in store.conn.execute("SELECT id FROM sources")}
+        offered, cut = contention.source_choices(store.conn)
+        assert {i for i, _ in offered} == grouped and not cut
+        # Cut to one: the first by id, and a source chosen by prefix joins it so the URL's
+        # filter still shows as selected; an ambiguous or unknown prefix adds nothing.
+        first, other = sorted(grouped)[:2]
+        one, cut = contention.source_choices(store.conn, limit=1)
+        assert [i for i, _ in one] == [first] and cut
+        two, _ = contention.source_choices(store.conn, [other[:5]], limit=1)
+        assert {i for i, _ in two} == {first, other}
+        assert len(contention.source_choices(store.conn, ["", "f" * 16], limit=1)[0]) == 1
+    html = client.get("/contention").text
+    for source in everyone - grouped:
+        assert f'<option value="{source}"' not in html
+    assert "The menus offer the first" not in html  # the sample's menus are whole
+
+
+def test_a_cut_menu_says_so(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contention, "MENU_SOURCES", 1)
+    page = client.get(f"/contention?source={SAVICH}")
+    assert "The menus offer the first 1 sources with groups" in page.text
+    assert f'<option value="{SAVICH}" selected>' in page.text

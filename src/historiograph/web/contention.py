@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # What a source filter may be: a source id or a prefix of one (hex digests, nothing else).
 _SOURCE = re.compile(r"^[0-9a-f]{1,64}$")
 MAX_SOURCES = 4  # "between A and B" needs two; more narrows to nothing in practice
+MENU_SOURCES = 200  # sources offered in each filter menu; any other is filtered by id in the URL
 
 # The page shows a mark beside each classification's word, so it is never told by colour alone.
 MARKS = {"agree": "=", "differ": "≠", "contradict": "✗", "contested": "?"}
@@ -54,11 +55,45 @@ def claim_groups(
     return [_out(row) for row in rows], total
 
 
-def source_choices(conn: AnyConnection) -> list[tuple[str, str]]:
-    """``(id, title or file name)`` of every source, for the filter's menus, by title."""
-    rows = sql_connection(conn).query("SELECT id, title, path FROM sources").fetchall()
+def source_choices(
+    conn: AnyConnection, chosen: Sequence[str] = (), *, limit: int = MENU_SOURCES
+) -> tuple[list[tuple[str, str]], bool]:
+    """``(id, title or file name)`` for the filter's menus, by title, and whether the menu is cut.
+
+    Only sources with a member in some group can narrow the list, so the menu is drawn from
+    the groups' members, not from every source (a base of 100,000 sources must not put them
+    all on the page): the first ``limit`` such sources in id order (one walk of the members'
+    index that stops there), plus the ones ``chosen`` by id or prefix so a filter in the URL
+    always shows as selected.
+    """
+    db = sql_connection(conn)
+    ids = [
+        str(row[0])
+        for row in db.query(
+            "SELECT DISTINCT source_id FROM claim_group_members ORDER BY source_id LIMIT ?",
+            (limit + 1,),
+        )
+    ]
+    cut = len(ids) > limit
+    wanted = dict.fromkeys(ids[:limit])
+    for prefix in chosen:
+        if _SOURCE.match(prefix) and not any(i.startswith(prefix) for i in wanted):
+            # A prefix names a source only when exactly one member source starts with it.
+            found = db.query(
+                "SELECT DISTINCT source_id FROM claim_group_members"
+                " WHERE source_id >= ? AND source_id < ? ORDER BY source_id LIMIT 2",
+                (prefix, prefix + "g"),  # "g" sorts after every hex digit
+            ).fetchall()
+            if len(found) == 1:
+                wanted[str(found[0][0])] = None
+    if not wanted:
+        return [], cut
+    marks = ", ".join("?" for _ in wanted)
+    rows = db.query(
+        f"SELECT id, title, path FROM sources WHERE id IN ({marks})", list(wanted)
+    ).fetchall()
     named = [(str(r["id"]), str(r["title"] or r["path"].rsplit("/", 1)[-1])) for r in rows]
-    return sorted(named, key=lambda choice: (choice[1].casefold(), choice[0]))
+    return sorted(named, key=lambda choice: (choice[1].casefold(), choice[0])), cut
 
 
 def _out(group: GroupRow) -> ClaimGroupOut:

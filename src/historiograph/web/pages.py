@@ -316,7 +316,9 @@ def contention_page(
         except BadGroupFilter as e:
             problem = str(e)
         stored = count_groups(store.conn)
-        choices = contention.source_choices(store.conn)
+        choices, menu_cut = contention.source_choices(
+            store.conn, sources, limit=contention.MENU_SOURCES
+        )
     return render(
         request,
         "contention.html",
@@ -330,5 +332,7 @@ def contention_page(
         entity=entity or "",
         sources=sources,
         choices=choices,
+        menu_cut=menu_cut,
+        menu_size=contention.MENU_SOURCES,
         problem=problem,
     )

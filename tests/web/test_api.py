@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from historiograph.web import searching
 from support import api_error
 
 ALBANIA = "b338341207bd98f7"
@@ -155,6 +156,7 @@ def test_search_api(client: TestClient) -> None:
     assert sum(f["count"] for f in body["facets"]["sources"]) == body["total"]
     assert body["facets"]["decades"]
     assert body["ranked"] == body["total"]  # few matches: all ranked by relevance
+    assert body["total_exact"] is True
     entities = body["facets"]["entities"]
     assert entities and all(
         client.get(f"/api/entities/{f['value']}").status_code == 200 for f in entities
@@ -166,6 +168,21 @@ def test_search_api(client: TestClient) -> None:
     assert "bad query" in api_error(client.get("/api/search?q=NOT tito"), 400)
     assert "quotation mark" in api_error(client.get('/api/search?q="open'), 400)
     api_error(client.get("/api/search"), 422)
+
+
+def test_search_counts_up_to_a_cap_and_says_so(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = client.get("/api/search?q=communist&limit=3").json()
+    monkeypatch.setattr(searching, "COUNT_CAP", 4)
+    capped = client.get("/api/search?q=communist&limit=3").json()
+    assert exact["total"] > 4
+    assert capped["total"] == 4 and capped["total_exact"] is False
+    # The cap is on the count only: the same hits and facets come back.
+    assert capped["items"] == exact["items"] and capped["facets"] == exact["facets"]
+    assert "More than 4 passages match." in client.get("/search?q=communist").text
+    few = client.get("/api/search?q=Verlaci").json()
+    assert few["total"] <= 4 and few["total_exact"] is True
 
 
 @pytest.mark.parametrize(

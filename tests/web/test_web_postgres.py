@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from historiograph.cli.main import main
 from historiograph.store.database import Store
-from historiograph.web import create_app
+from historiograph.web import create_app, searching
 
 _numbers = itertools.count(1)
 
@@ -202,7 +202,7 @@ def test_search_finds_the_same_passages_on_both_stores(
     a = on_sqlite.get("/api/search", params={"q": query, "limit": 100}).json()
     b = on_postgres.get("/api/search", params={"q": query, "limit": 100}).json()
     assert a["total"] > 0
-    assert a["total"] == b["total"]
+    assert (a["total"], a["total_exact"]) == (b["total"], b["total_exact"])
 
     def found(page: dict[str, Any]) -> set[tuple[str, int, int, int]]:
         return {(h["source_id"], h["start"], h["match_start"], h["match_end"]) for h in page}
@@ -212,6 +212,18 @@ def test_search_finds_the_same_passages_on_both_stores(
         assert a["facets"] == b["facets"]
     page = on_postgres.get("/search", params={"q": query})
     assert page.status_code == 200 and "match" in page.text
+
+
+def test_search_counts_up_to_the_same_cap_on_both_stores(
+    clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = [c.get("/api/search", params={"q": "Tito"}).json() for c in clients]
+    monkeypatch.setattr(searching, "COUNT_CAP", 3)
+    for client, exact in zip(clients, whole, strict=True):
+        body = client.get("/api/search", params={"q": "Tito"}).json()
+        assert exact["total"] > 3 and exact["total_exact"] is True
+        assert (body["total"], body["total_exact"]) == (3, False)
+        assert body["items"] == exact["items"]  # the cap is on the count, not on the hits
 
 
 def test_a_malformed_query_is_the_same_one_line_error(

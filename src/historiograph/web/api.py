@@ -228,10 +228,16 @@ def api_search(
     offset: Annotated[int, Query(ge=0, le=searching.MAX_SEARCH_DEPTH)] = 0,
 ) -> SearchOut:
     with open_store(request) as store:
-        items, total, facets = searching.search_page(store, q, limit=limit, offset=offset)
-    ranked = min(total, rank_cap(q))
+        found = searching.search_page(store, q, limit=limit, offset=offset)
     return SearchOut(
-        query=q, items=items, total=total, limit=limit, offset=offset, ranked=ranked, facets=facets
+        query=q,
+        items=found.items,
+        total=found.total,
+        total_exact=found.exact,
+        limit=limit,
+        offset=offset,
+        ranked=min(found.total, rank_cap(q)),
+        facets=found.facets,
     )
 
 

@@ -260,15 +260,14 @@ def search_page(
     query = (q or "").strip()
     problem = None
     hits: list[Any] = []
-    total = 0
+    total, exact = 0, True
     facets = None
     cap, prefix_capped = RANK_CAP, False
     if query:
         with open_store(request) as store:
             try:
-                hits, total, facets = searching.search_page(
-                    store, query, limit=limit, offset=(page - 1) * limit
-                )
+                found = searching.search_page(store, query, limit=limit, offset=(page - 1) * limit)
+                hits, total, exact, facets = found.items, found.total, found.exact, found.facets
                 cap = rank_cap(query)
                 prefix_capped = prefix_ranks_fewer(query)  # the page says why it ranks fewer
             except QueryError as e:
@@ -282,6 +281,7 @@ def search_page(
         facets=facets,
         pager=Pager(page, limit, min(total, searching.MAX_SEARCH_DEPTH)),
         total=total,
+        total_exact=exact,
         rank_cap=cap,
         prefix_capped=prefix_capped,
         facet_depth=searching.FACET_DEPTH,

@@ -258,7 +258,11 @@ class SearchOut(BaseModel):
     ok: Literal[True] = True
     query: str
     items: list[HitOut]
-    total: int
+    total: int = Field(
+        description="how many passages match; when more than the count's cap do, the cap "
+        "(and total_exact is false)"
+    )
+    total_exact: bool = Field(description="whether total counts every match")
     limit: int
     offset: int
     ranked: int = Field(
